@@ -1,0 +1,126 @@
+"""Signature counts that cost nothing per page view and never become a lock.
+
+Every change into or out of the confirmed state inserts a ``CountDelta`` row
+in the same transaction. ``flush`` folds the deltas committed so far into
+``CountryCount``; the page reads a cached snapshot that is refreshed by one
+request every ``COUNT_REFRESH_SECONDS``. ``recount`` rebuilds the table from
+the signatures themselves and reports any drift it corrected.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, F
+
+from signatures.models import Campaign, CountDelta, CountryCount, Signature
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int = 0
+    by_country: dict[str, int] = field(default_factory=dict)
+
+
+def record(campaign_id: int, country: str, delta: int) -> None:
+    CountDelta.objects.create(campaign_id=campaign_id, country=country, delta=delta)
+
+
+def _apply(campaign_id: int, changes: Counter[str]) -> None:
+    for country, delta in changes.items():
+        if not delta:
+            continue
+        updated = CountryCount.objects.filter(campaign_id=campaign_id, country=country).update(
+            confirmed=F("confirmed") + delta
+        )
+        if not updated:
+            CountryCount.objects.create(campaign_id=campaign_id, country=country, confirmed=delta)
+
+
+def flush(campaign_id: int) -> None:
+    """Fold this campaign's committed deltas into the stored counts."""
+    with transaction.atomic():
+        # SKIP LOCKED lets two flushes run at once, each taking other rows.
+        rows = list(
+            CountDelta.objects.select_for_update(skip_locked=True)
+            .filter(campaign_id=campaign_id)
+            .values_list("pk", "country", "delta")
+        )
+        if not rows:
+            return
+        changes: Counter[str] = Counter()
+        for _pk, country, delta in rows:
+            changes[country] += delta
+        _apply(campaign_id, changes)
+        CountDelta.objects.filter(pk__in=[pk for pk, _c, _d in rows]).delete()
+
+
+def _stored(campaign_id: int) -> Counts:
+    by_country = dict(
+        CountryCount.objects.filter(campaign_id=campaign_id, confirmed__gt=0)
+        .order_by("-confirmed", "country")
+        .values_list("country", "confirmed")
+    )
+    return Counts(total=sum(by_country.values()), by_country=by_country)
+
+
+def _cache_key(campaign_id: int) -> str:
+    return f"counts:{campaign_id}"
+
+
+def get_counts(campaign: Campaign) -> Counts:
+    """Counts at most ``COUNT_REFRESH_SECONDS`` old; one caller refreshes them."""
+    key = _cache_key(campaign.pk)
+    if cache.add(f"{key}:refreshing", True, settings.COUNT_REFRESH_SECONDS):
+        flush(campaign.pk)
+        counts = _stored(campaign.pk)
+        cache.set(key, counts, None)
+        return counts
+    counts = cache.get(key)
+    if counts is None:
+        counts = _stored(campaign.pk)
+        cache.set(key, counts, None)
+    return counts
+
+
+def refresh(campaign: Campaign) -> Counts:
+    """Flush now and publish the result (after staff changes)."""
+    flush(campaign.pk)
+    counts = _stored(campaign.pk)
+    cache.set(_cache_key(campaign.pk), counts, None)
+    return counts
+
+
+def recount(campaign: Campaign) -> dict[str, tuple[int, int]]:
+    """Rebuild the stored counts from the signatures; return {country: (was, now)}.
+
+    Runs in one snapshot, so a confirmation committed meanwhile is neither
+    counted from the rows nor flushed from its delta here: the next flush
+    adds it. A concurrent flush makes PostgreSQL refuse the snapshot; retry.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        flush(campaign.pk)
+        actual = dict(
+            Signature.objects.filter(campaign=campaign, state=Signature.State.CONFIRMED)
+            .values_list("country")
+            .annotate(n=Count("pk"))
+            .values_list("country", "n")
+        )
+        stored = dict(
+            CountryCount.objects.select_for_update()
+            .filter(campaign=campaign)
+            .values_list("country", "confirmed")
+        )
+        drift = {
+            cc: (stored.get(cc, 0), actual.get(cc, 0))
+            for cc in stored.keys() | actual.keys()
+            if stored.get(cc, 0) != actual.get(cc, 0)
+        }
+        _apply(campaign.pk, Counter({cc: now - was for cc, (was, now) in drift.items()}))
+    refresh(campaign)
+    return drift

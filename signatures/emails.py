@@ -1,0 +1,44 @@
+"""E-mails to signers. Templates: emails/<name>-subject, -body-text, -body-html."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from signatures.models import Signature
+from signatures.services import CONFIRM_SALT, WITHDRAW_SALT, make_token
+
+
+def absolute(path: str) -> str:
+    """Links in mail come from SITE_URL, never from a request's Host header."""
+    return settings.SITE_URL + path
+
+
+def send(name: str, to: str, ctx: dict, language: str) -> None:
+    with translation.override(language):
+        subject = render_to_string(f"emails/{name}-subject.html", ctx).strip()
+        text = render_to_string(f"emails/{name}-body-text.html", ctx)
+        html = render_to_string(f"emails/{name}-body-html.html", ctx)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, to=[to], headers={"Auto-Submitted": "auto-generated"}
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send_confirmation(signature: Signature) -> None:
+    campaign = signature.campaign
+    confirm_token = make_token(signature.pk, CONFIRM_SALT)
+    withdraw_token = make_token(signature.pk, WITHDRAW_SALT)
+    ctx = {
+        "signature": signature,
+        "campaign": campaign,
+        "campaign_url": absolute(campaign.get_absolute_url()),
+        "confirm_url": absolute(reverse("signatures:confirm", args=[campaign.slug, confirm_token])),
+        "withdraw_url": absolute(
+            reverse("signatures:withdraw", args=[campaign.slug, withdraw_token])
+        ),
+        "max_age_days": settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
+    }
+    send("confirm", signature.email, ctx, campaign.language)

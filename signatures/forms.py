@@ -1,0 +1,90 @@
+import re
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from signatures import consent as wording
+
+# Characters a spreadsheet would read as the start of a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+URL_RE = re.compile(r"(https?:|www\.|://|\b[\w-]+\.(com|net|org|info|ru|cn|io|xyz)\b)", re.I)
+
+
+def canonical_email(address: str) -> str:
+    """The key one person's addresses share: lower case, no +tag, no Gmail dots."""
+    local, _sep, domain = address.strip().lower().rpartition("@")
+    domain = domain.rstrip(".")
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    local = local.split("+", 1)[0]
+    if domain == "gmail.com":
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def clean_name(value: str) -> str:
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in value):
+        raise forms.ValidationError(_("Please remove control or invisible characters."))
+    value = " ".join(value.split())
+    if not value:
+        raise forms.ValidationError(_("This field is required."))
+    if value.startswith(FORMULA_PREFIXES):
+        raise forms.ValidationError(_("A name cannot start with =, +, - or @."))
+    if URL_RE.search(value):
+        raise forms.ValidationError(_("A name cannot contain a web address."))
+    return value
+
+
+class CountryChoiceField(forms.ChoiceField):
+    def to_python(self, value: object) -> str:
+        return super().to_python(value).strip().upper()
+
+
+class SignatureForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = CountryChoiceField(
+        label=_("Country"),
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
+    consent = forms.BooleanField(
+        label=wording.HAND_IN[wording.CURRENT_VERSION],
+        error_messages={"required": _("Please agree so that we can hand in your signature.")},
+    )
+    contact_opt_in = forms.BooleanField(
+        label=wording.CONTACT[wording.CURRENT_VERSION], required=False
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # django-countries sorts by the active language's names and caches them.
+        self.fields["country"].choices = [("", _("Choose your country")), *countries]
+
+    def clean_first_name(self) -> str:
+        return clean_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        return clean_name(self.cleaned_data["last_name"])
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if any(ch in email for ch in "\r\n\x00") or email.count("@") != 1:
+            raise forms.ValidationError(_("Enter a valid e-mail address."))
+        return email

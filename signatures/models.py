@@ -1,0 +1,152 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    lead = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text=_("Paragraphs separated by a blank line."))
+    call_to_action = models.TextField(blank=True)
+    petition_text = models.TextField(help_text=_("What supporters sign."))
+    target = models.CharField(max_length=200)
+    salutation = models.CharField(max_length=200)
+    hand_in_note = models.TextField(blank=True)
+    goal = models.PositiveIntegerField(default=10000)
+    opens_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    requires_confirmation = models.BooleanField(
+        default=True, help_text=_("Signatures count only after the e-mail link is used.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="campaign_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("signatures:campaign", args=[self.slug])
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+
+    def has_closed(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.closes_at is not None and now >= self.closes_at
+
+    def accepts_confirmations(self, now: datetime | None = None) -> bool:
+        """Links keep working for a grace period after closing, for late readers."""
+        if self.closes_at is None:
+            return True
+        grace = timedelta(hours=settings.CONFIRMATION_GRACE_HOURS)
+        return (now or timezone.now()) < self.closes_at + grace
+
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class Signature(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="signatures")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254, help_text=_("As typed, trimmed."))
+    email_canonical = models.CharField(max_length=254, editable=False)
+    country = CountryField()
+    consent = models.BooleanField(
+        help_text=_("Agreed to have name and country handed in with the petition.")
+    )
+    contact_opt_in = models.BooleanField(default=False)
+    consent_version = models.CharField(max_length=20, editable=False)
+    language = models.CharField(max_length=10, editable=False)
+    network_hash = models.CharField(max_length=32, blank=True, editable=False)
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    emails_sent = models.PositiveSmallIntegerField(default=0)
+    last_email_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One signature per person and campaign, whatever the case,
+            # +tag or Gmail dots of the address typed.
+            models.UniqueConstraint(
+                fields=["campaign", "email_canonical"], name="signature_unique_email_per_campaign"
+            ),
+            models.CheckConstraint(condition=Q(consent=True), name="signature_requires_consent"),
+            models.CheckConstraint(
+                condition=~Q(state="confirmed") | Q(confirmed_at__isnull=False),
+                name="signature_confirmed_has_time",
+            ),
+        ]
+        indexes = [
+            # Recounts and per-country hand-in batches:
+            # WHERE campaign_id = ? AND state = 'confirmed' [AND country = ?]
+            models.Index(
+                fields=["campaign", "state", "country"], name="signature_campaign_state_cc"
+            ),
+            # Signatures per day and newest-first lists:
+            # WHERE campaign_id = ? ORDER BY created_at
+            models.Index(fields=["campaign", "created_at"], name="signature_campaign_created"),
+            # purge_unconfirmed: WHERE state = 'pending' AND created_at < ?
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state="pending"),
+                name="signature_pending_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.country.code})"
+
+
+class CountryCount(models.Model):
+    """Confirmed signatures per campaign and country, kept by ``signatures.counts``."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="country_counts")
+    country = CountryField()
+    confirmed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "country"], name="countrycount_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.country.code}: {self.confirmed}"
+
+
+class CountDelta(models.Model):
+    """A +1 or -1 written in the transaction that confirms or removes a signature.
+
+    Signers only ever insert here, so they never queue on a shared counter row;
+    ``signatures.counts.flush`` folds the deltas into ``CountryCount``.
+    """
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="+")
+    country = models.CharField(max_length=2)
+    delta = models.SmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.country}: {self.delta:+d}"

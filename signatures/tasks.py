@@ -1,0 +1,37 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+
+from signatures import emails
+from signatures.models import Signature
+
+logger = logging.getLogger(__name__)
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """1, 2, 4, ... minutes after each failed attempt, at most an hour."""
+    return timedelta(minutes=min(2 ** (attempt - 1), 60))
+
+
+@task()
+def send_confirmation(signature_id: int, attempt: int = 1) -> str:
+    signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
+    if signature is None or signature.state != Signature.State.PENDING:
+        return "skipped"
+    try:
+        emails.send_confirmation(signature)
+    except OSError as exc:  # smtplib.SMTPException is an OSError
+        if attempt >= settings.MAIL_RETRY_LIMIT:
+            logger.error("Confirmation for signature %s failed for good: %s", signature_id, exc)
+            raise
+        # django.tasks has no retries: a failed send queues itself again, later.
+        delay = retry_delay(attempt)
+        send_confirmation.using(run_after=timezone.now() + delay).enqueue(signature_id, attempt + 1)
+        logger.warning(
+            "Confirmation for signature %s failed (%s); retry in %s", signature_id, exc, delay
+        )
+        return f"retry {attempt + 1} in {delay}"
+    return "sent"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from signatures import views
+
+app_name = "signatures"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<slug:slug>/", views.campaign, name="campaign"),
+    path("<slug:slug>/thanks/", views.thanks, name="thanks"),
+    path("<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("<slug:slug>/withdraw/<str:token>/", views.withdraw, name="withdraw"),
+    path("<slug:slug>/withdrawn/", views.withdrawn, name="withdrawn"),
+]

@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from signatures import counts, services
+from signatures.forms import SignatureForm
+from signatures.models import Campaign
+
+
+def _campaign_page(
+    request: HttpRequest, campaign: Campaign, form: SignatureForm, status: int = 200
+) -> HttpResponse:
+    tally = counts.get_counts(campaign)
+    ctx = {
+        "campaign": campaign,
+        "form": form,
+        "count": tally.total,
+        "progress": min(100, round(100 * tally.total / campaign.goal)) if campaign.goal else 0,
+        "is_open": campaign.is_open(),
+        "canonical_url": settings.SITE_URL + campaign.get_absolute_url(),
+    }
+    return render(request, "signatures/campaign.html", ctx, status=status)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("signatures:campaign", settings.DEFAULT_CAMPAIGN)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def campaign(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    if request.method != "POST":
+        return _campaign_page(request, campaign, SignatureForm())
+
+    if not campaign.is_open():
+        return redirect(campaign)
+    form = SignatureForm(request.POST)
+    if not form.is_valid():
+        return _campaign_page(request, campaign, form, status=400)
+    services.sign(
+        campaign, form.cleaned_data, language=get_language(), ip=services.client_ip(request)
+    )
+    # New or repeated, the answer is the same: a stranger learns nothing.
+    return redirect("signatures:thanks", campaign.slug)
+
+
+@require_GET
+def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    share_url = settings.SITE_URL + campaign.get_absolute_url()
+    return render(request, "signatures/thanks.html", {"campaign": campaign, "share_url": share_url})
+
+
+def _link_target(slug: str, token: str, salt: str, **kwargs: object) -> tuple[Campaign, int | None]:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    return campaign, services.read_token(token, salt, **kwargs)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    # GET only shows a button: mail scanners that prefetch links confirm nothing.
+    campaign, signature_id = _link_target(
+        slug, token, services.CONFIRM_SALT, max_age=services.confirmation_max_age()
+    )
+    if signature_id is None:
+        return render(request, "signatures/link_invalid.html", {"campaign": campaign}, status=400)
+    if request.method != "POST":
+        return render(request, "signatures/confirm.html", {"campaign": campaign})
+    outcome = services.confirm(signature_id)
+    if outcome == services.ConfirmOutcome.GONE:
+        return render(request, "signatures/link_invalid.html", {"campaign": campaign}, status=400)
+    return render(request, "signatures/confirmed.html", {"campaign": campaign, "outcome": outcome})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    campaign, signature_id = _link_target(slug, token, services.WITHDRAW_SALT)
+    if signature_id is None:
+        return render(request, "signatures/link_invalid.html", {"campaign": campaign}, status=400)
+    if request.method != "POST":
+        return render(request, "signatures/withdraw.html", {"campaign": campaign})
+    services.withdraw(signature_id)
+    return redirect("signatures:withdrawn", campaign.slug)
+
+
+@require_GET
+def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, slug=slug)
+    return render(request, "signatures/withdrawn.html", {"campaign": campaign})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
