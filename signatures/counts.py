@@ -100,8 +100,9 @@ def recount(campaign: Campaign) -> dict[str, tuple[int, int]]:
     counted from the rows nor flushed from its delta here: the next flush
     adds it. A concurrent flush makes PostgreSQL refuse the snapshot; retry.
     """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         flush(campaign.pk)

@@ -32,6 +32,8 @@ def clean_name(value: str) -> str:
         raise forms.ValidationError(_("This field is required."))
     if value.startswith(FORMULA_PREFIXES):
         raise forms.ValidationError(_("A name cannot start with =, +, - or @."))
+    if "<" in value or ">" in value:
+        raise forms.ValidationError(_("A name cannot contain < or >."))
     if URL_RE.search(value):
         raise forms.ValidationError(_("A name cannot contain a web address."))
     return value
@@ -58,6 +60,7 @@ class SignatureForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     country = CountryChoiceField(

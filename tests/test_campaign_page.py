@@ -1,0 +1,126 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.utils import timezone
+
+from signatures import services
+from signatures.models import Campaign, Signature
+
+SEEDED_SENTENCES = [
+    "USA must drop charges against Julian Assange",
+    "Authorities in the USA must drop the espionage and all other charges against Julian Assange",
+    "Julian Assange is currently being held at Belmarsh, a high security prison in the UK",
+    "leading journalists to self-censor from fear of prosecution.",
+    "Protect the right to freedom of expression. Urge the US authorities to drop the charges",
+    "United States Attorney General William P. Barr",
+    "Mr. Attorney General",
+    "petitions are to be handed in at US embassies in the respective countries",
+    "send petitions directly to the Office of the Attorney General.",
+]
+
+
+def test_seeded_campaign_page_shows_the_whole_action_copy(client, db):
+    # Run the seed migration again: a transactional test may have emptied the
+    # tables of a reused test database.
+    call_command("migrate", "signatures", "0001", verbosity=0)
+    call_command("migrate", "signatures", verbosity=0)
+    response = client.get("/assange/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for sentence in SEEDED_SENTENCES:
+        assert sentence in html.replace("&#x27;", "'")
+    campaign = Campaign.objects.get(slug="assange")
+    assert campaign.requires_confirmation
+    assert campaign.target == "United States Attorney General William P. Barr"
+
+
+def test_home_redirects_to_the_default_campaign(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/assange/"
+
+
+def test_unknown_campaign_is_not_found(client, db):
+    assert client.get("/no-such-campaign/").status_code == 404
+
+
+def test_campaign_page_has_the_form_with_its_public_field_names(client, campaign):
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    for name in ["first_name", "last_name", "email", "country", "consent", "contact_opt_in"]:
+        assert f'name="{name}"' in html
+    assert 'autocomplete="email"' in html
+    assert 'type="email"' in html
+    assert '<option value="DE">Germany</option>' in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_page_uses_only_local_assets(client, campaign):
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    assert "<script" not in html
+    assert 'href="/static/css/site.css"' in html
+    assert "//fonts." not in html and "cdn" not in html.lower()
+
+
+def test_count_and_progress_show_confirmed_signatures_only(client, make_campaign):
+    campaign = make_campaign(goal=4, requires_confirmation=False)
+    for n in range(2):
+        services.sign(campaign, signer(n), language="en", ip="192.0.2.1")
+    pending = make_campaign(slug="pending-only", goal=4)
+    services.sign(pending, signer(9), language="en", ip="192.0.2.1")
+
+    assert client.get(campaign.get_absolute_url()).context["count"] == 2
+    assert client.get(campaign.get_absolute_url()).context["progress"] == 50
+    assert client.get(pending.get_absolute_url()).context["count"] == 0
+
+
+def signer(n: int) -> dict:
+    return {
+        "first_name": "Signer",
+        "last_name": str(n),
+        "email": f"signer{n}@example.org",
+        "country": "FR",
+        "consent": True,
+        "contact_opt_in": False,
+    }
+
+
+def test_closed_campaign_explains_and_refuses_signatures(client, make_campaign, sign_data):
+    now = timezone.now()
+    campaign = make_campaign(opens_at=now - timedelta(days=10), closes_at=now - timedelta(days=1))
+    page = client.get(campaign.get_absolute_url())
+    assert b"This petition closed on" in page.content
+    assert b'name="email"' not in page.content
+
+    response = client.post(campaign.get_absolute_url(), sign_data)
+    assert response.status_code == 302
+    assert response["Location"] == campaign.get_absolute_url()
+    assert not Signature.objects.exists()
+
+
+def test_campaign_not_yet_open_refuses_signatures(client, make_campaign, sign_data):
+    campaign = make_campaign(opens_at=timezone.now() + timedelta(days=1))
+    assert b"opens for signatures on" in client.get(campaign.get_absolute_url()).content
+    client.post(campaign.get_absolute_url(), sign_data)
+    assert not Signature.objects.exists()
+
+
+def test_healthz_answers_when_the_database_does(client, db):
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_answers_503_when_the_database_is_unreachable(client):
+    connection = connections["default"]
+    connection.close()
+    port = connection.settings_dict["PORT"]
+    connection.settings_dict["PORT"] = 1  # nothing listens there
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.settings_dict["PORT"] = port
+        connection.close()
+    assert response.status_code == 503

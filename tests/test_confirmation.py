@@ -1,0 +1,196 @@
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from signatures import services
+from signatures.models import Signature
+
+
+def link(message, kind: str) -> str:
+    match = re.search(rf"https://petition\.example\.org(/[\w-]+/{kind}/[^/\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+@pytest.fixture
+def signed(client, campaign, sign_data, run_tasks, mailoutbox):
+    """A signature made through the form, with its confirmation mail delivered."""
+    client.post(campaign.get_absolute_url(), sign_data)
+    run_tasks()
+    return Signature.objects.get(), mailoutbox[0]
+
+
+def test_confirmation_mail_names_the_campaign_and_links_from_site_url(signed, campaign):
+    _signature, message = signed
+    assert message.to == ["Ada.Lovelace@Example.org"]
+    assert campaign.title in message.subject
+    assert "signed the petition" in message.body
+    assert link(message, "confirm") and link(message, "withdraw")
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'href="https://petition.example.org{link(message, "confirm")}"' in html
+
+
+def test_links_ignore_the_host_header_of_the_signing_request(
+    client, campaign, sign_data, run_tasks, mailoutbox, settings
+):
+    settings.ALLOWED_HOSTS = ["evil.example", "petition.example.org"]
+    client.post(campaign.get_absolute_url(), sign_data, HTTP_HOST="evil.example")
+    run_tasks()
+    assert "evil.example" not in mailoutbox[0].body
+
+
+def test_opening_the_link_only_asks_for_confirmation(client, signed):
+    signature, message = signed
+    response = client.get(link(message, "confirm"))
+    assert response.status_code == 200
+    assert b"Confirm my signature" in response.content
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.PENDING
+
+
+def test_posting_from_the_link_confirms_and_counts(client, signed, campaign):
+    signature, message = signed
+    response = client.post(link(message, "confirm"))
+    assert b"Your signature is confirmed" in response.content
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.CONFIRMED
+    assert signature.confirmed_at is not None
+    assert client.get(campaign.get_absolute_url()).context["count"] == 1
+
+
+def test_using_the_link_again_is_harmless(client, signed, campaign):
+    _signature, message = signed
+    client.post(link(message, "confirm"))
+    again = client.post(link(message, "confirm"))
+    assert again.status_code == 200
+    assert b"already been used" in again.content
+    assert client.get(campaign.get_absolute_url()).context["count"] == 1
+
+
+@pytest.mark.parametrize("token", ["nonsense", "MQ:1xVkjV:forged-signature-value", ""])
+def test_forged_links_get_a_clear_page(client, campaign, token):
+    response = client.get(f"/{campaign.slug}/confirm/{token}/")
+    assert response.status_code in {400, 404}
+    if response.status_code == 400:
+        assert b"This link does not work" in response.content
+
+
+def test_tampered_link_is_refused(client, signed):
+    signature, message = signed
+    tampered = link(message, "confirm").replace("/confirm/", "/confirm/x")
+    response = client.post(tampered)
+    assert response.status_code == 400
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.PENDING
+
+
+def test_a_withdraw_token_does_not_confirm(client, signed):
+    signature, message = signed
+    token = link(message, "withdraw").split("/")[-2]
+    response = client.post(f"/{signature.campaign.slug}/confirm/{token}/")
+    assert response.status_code == 400
+
+
+def test_expired_link_is_refused(client, signed, monkeypatch):
+    signature, _message = signed
+    issued = time.time() - 15 * 24 * 3600  # the default age limit is 14 days
+    monkeypatch.setattr("django.core.signing.time.time", lambda: issued)
+    token = services.make_token(signature.pk, services.CONFIRM_SALT)
+    monkeypatch.undo()
+
+    response = client.post(f"/{signature.campaign.slug}/confirm/{token}/")
+
+    assert response.status_code == 400
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.PENDING
+
+
+def test_withdrawing_deletes_the_signature_and_lowers_the_count(client, signed, campaign):
+    signature, message = signed
+    client.post(link(message, "confirm"))
+    assert client.get(link(message, "withdraw")).status_code == 200
+    assert Signature.objects.exists()
+
+    response = client.post(link(message, "withdraw"))
+
+    assert response.status_code == 302
+    assert not Signature.objects.filter(pk=signature.pk).exists()
+    services_counts = services.counts.refresh(campaign)
+    assert services_counts.total == 0
+    assert client.post(link(message, "withdraw")).status_code == 302
+
+
+def test_without_confirmation_a_signature_counts_at_once(
+    client, make_campaign, sign_data, run_tasks, mailoutbox
+):
+    campaign = make_campaign(requires_confirmation=False)
+    client.post(campaign.get_absolute_url(), sign_data)
+    run_tasks()
+    assert Signature.objects.get().state == Signature.State.CONFIRMED
+    assert mailoutbox == []
+    assert client.get(campaign.get_absolute_url()).context["count"] == 1
+
+
+def test_signing_again_while_pending_resends_after_a_pause(
+    client, campaign, sign_data, run_tasks, mailoutbox
+):
+    url = campaign.get_absolute_url()
+    client.post(url, sign_data)
+    client.post(url, sign_data)
+    run_tasks()
+    assert len(mailoutbox) == 1
+
+    Signature.objects.update(last_email_at=timezone.now() - timedelta(minutes=6))
+    client.post(url, sign_data)
+    run_tasks()
+    assert len(mailoutbox) == 2
+    assert Signature.objects.count() == 1
+
+
+def test_no_more_than_five_mails_per_signature(client, campaign, sign_data, run_tasks, mailoutbox):
+    url = campaign.get_absolute_url()
+    client.post(url, sign_data)
+    for _ in range(8):
+        Signature.objects.update(last_email_at=timezone.now() - timedelta(minutes=6))
+        client.post(url, sign_data)
+    run_tasks()
+    assert len(mailoutbox) == 5
+    assert Signature.objects.get().emails_sent == 5
+
+
+def test_signing_again_when_confirmed_mails_nothing(
+    client, signed, sign_data, run_tasks, mailoutbox
+):
+    signature, message = signed
+    client.post(link(message, "confirm"))
+    Signature.objects.update(last_email_at=timezone.now() - timedelta(hours=1))
+    client.post(signature.campaign.get_absolute_url(), sign_data)
+    run_tasks()
+    assert len(mailoutbox) == 1
+
+
+def test_link_confirms_for_a_day_after_the_campaign_closes(client, signed):
+    signature, message = signed
+    campaign = signature.campaign
+    campaign.closes_at = timezone.now() - timedelta(hours=23)
+    campaign.opens_at = campaign.closes_at - timedelta(days=5)
+    campaign.save()
+    client.post(link(message, "confirm"))
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.CONFIRMED
+
+
+def test_link_no_longer_confirms_after_the_grace_day(client, signed):
+    signature, message = signed
+    campaign = signature.campaign
+    campaign.closes_at = timezone.now() - timedelta(hours=25)
+    campaign.opens_at = campaign.closes_at - timedelta(days=5)
+    campaign.save()
+    response = client.post(link(message, "confirm"))
+    assert b"This petition has closed" in response.content
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.PENDING

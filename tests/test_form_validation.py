@@ -1,0 +1,90 @@
+"""Every bad input gets a clear error next to its field and stores nothing."""
+
+import pytest
+
+from signatures.models import Signature
+
+BAD_INPUTS = [
+    ("email", "not-an-address", "email", "valid e-mail"),
+    ("email", "a@b@example.org", "email", "valid e-mail"),
+    ("email", "x" * 250 + "@example.org", "email", "at most 254"),
+    ("email", "ada@example.org\r\nBcc: victim@example.org", "email", "valid e-mail"),
+    ("email", "", "email", "required"),
+    ("country", "XX", "country", "valid choice"),
+    ("country", "Germany", "country", "valid choice"),
+    ("country", "", "country", "required"),
+    ("first_name", "", "first_name", "required"),
+    ("first_name", "   ", "first_name", "required"),
+    ("first_name", "A" * 101, "first_name", "at most 100"),
+    ("last_name", "B" * 101, "last_name", "at most 100"),
+    ("first_name", '=HYPERLINK("http://evil")', "first_name", "cannot start with"),
+    ("last_name", "+1234", "last_name", "cannot start with"),
+    ("last_name", "-Smith", "last_name", "cannot start with"),
+    ("first_name", "@admin", "first_name", "cannot start with"),
+    ("first_name", "Visit https://spam.example", "first_name", "web address"),
+    ("last_name", "www.casino.example", "last_name", "web address"),
+    ("last_name", "buy-now.com", "last_name", "web address"),
+    ("first_name", "Ada\x00", "first_name", "Null characters"),
+    ("first_name", "Ada\x07Bell", "first_name", "control or invisible"),
+    ("last_name", "Love\u202elace", "last_name", "control or invisible"),
+    ("last_name", "<b>Lovelace</b>", "last_name", "cannot contain < or >"),
+    ("consent", None, "consent", "Please agree"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "error_field", "message"), BAD_INPUTS)
+def test_bad_input_is_refused_with_its_error_and_stores_nothing(
+    client, campaign, sign_data, field, value, error_field, message
+):
+    data = dict(sign_data)
+    if value is None:
+        data.pop(field)
+    else:
+        data[field] = value
+
+    response = client.post(campaign.get_absolute_url(), data)
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert message in " ".join(form.errors[error_field])
+    assert Signature.objects.count() == 0
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert f'href="#id_{error_field}"' in html
+    assert f'id="id_{error_field}_error"' in html
+
+
+def test_entered_values_are_kept_after_an_error(client, campaign, sign_data):
+    response = client.post(campaign.get_absolute_url(), sign_data | {"email": "nope"})
+    html = response.content.decode()
+    assert 'value="Ada"' in html
+    assert 'value="Lovelace"' in html
+    assert '<option value="GB" selected>' in html
+
+
+def test_markup_in_input_is_escaped_in_the_answer(client, campaign, sign_data):
+    response = client.post(
+        campaign.get_absolute_url(), sign_data | {"first_name": "<script>alert(1)</script>"}
+    )
+    assert response.status_code == 400
+    assert b"<script>alert(1)</script>" not in response.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
+    assert Signature.objects.count() == 0
+
+
+def test_names_and_country_are_normalised(client, campaign, sign_data):
+    data = sign_data | {"first_name": "  Ada   Augusta ", "country": "gb"}
+    response = client.post(campaign.get_absolute_url(), data)
+    assert response.status_code == 302
+    signature = Signature.objects.get()
+    assert signature.first_name == "Ada Augusta"
+    assert signature.country.code == "GB"
+
+
+def test_a_post_without_csrf_token_is_refused_with_an_explanation(campaign, sign_data):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(campaign.get_absolute_url(), sign_data)
+    assert response.status_code == 403
+    assert b"security token" in response.content
+    assert Signature.objects.count() == 0

@@ -1,0 +1,77 @@
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from signatures.forms import canonical_email
+from signatures.models import Signature
+
+
+def make_signature(campaign, **fields) -> Signature:
+    defaults = {
+        "campaign": campaign,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.org",
+        "email_canonical": "ada@example.org",
+        "country": "GB",
+        "consent": True,
+        "consent_version": "2026-11",
+        "language": "en",
+    }
+    return Signature.objects.create(**(defaults | fields))
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("Ada@Example.ORG", "ada@example.org"),
+        ("  ada@example.org ", "ada@example.org"),
+        ("ada+petition@example.org", "ada@example.org"),
+        ("a.d.a@gmail.com", "ada@gmail.com"),
+        ("A.Da+x@GoogleMail.com", "ada@gmail.com"),
+        ("a.da@example.org", "a.da@example.org"),
+    ],
+)
+def test_canonical_address_ignores_case_tags_and_gmail_dots(typed, canonical):
+    assert canonical_email(typed) == canonical
+
+
+def test_database_refuses_a_second_signature_with_the_same_canonical_address(campaign):
+    make_signature(campaign)
+    with pytest.raises(IntegrityError):
+        make_signature(campaign, email="ADA@example.org")
+
+
+def test_the_same_address_may_sign_another_campaign(make_campaign, campaign):
+    other = make_campaign(slug="other")
+    make_signature(campaign)
+    make_signature(other)
+    assert Signature.objects.count() == 2
+
+
+def test_database_refuses_a_signature_without_consent(campaign):
+    with pytest.raises(IntegrityError):
+        make_signature(campaign, consent=False)
+
+
+def test_database_refuses_a_confirmed_signature_without_confirmation_time(campaign):
+    with pytest.raises(IntegrityError):
+        make_signature(campaign, state=Signature.State.CONFIRMED, confirmed_at=None)
+
+
+def test_campaign_is_open_between_its_open_and_close_times(make_campaign):
+    now = timezone.now()
+    campaign = make_campaign(
+        opens_at=now - timezone.timedelta(days=1), closes_at=now + timezone.timedelta(days=1)
+    )
+    assert campaign.is_open(now)
+    assert not campaign.is_open(now + timezone.timedelta(days=2))
+    assert campaign.has_closed(now + timezone.timedelta(days=2))
+    assert not campaign.is_open(now - timezone.timedelta(days=2))
+
+
+def test_confirmations_are_accepted_for_a_day_after_closing(make_campaign):
+    now = timezone.now()
+    campaign = make_campaign(opens_at=now - timezone.timedelta(days=9), closes_at=now)
+    assert campaign.accepts_confirmations(now + timezone.timedelta(hours=23))
+    assert not campaign.accepts_confirmations(now + timezone.timedelta(hours=25))
