@@ -26,6 +26,12 @@ class Campaign(models.Model):
     requires_confirmation = models.BooleanField(
         default=True, help_text=_("Signatures count only after the e-mail link is used.")
     )
+    paused = models.BooleanField(
+        default=False, help_text=_("Stop taking signatures for now, e.g. during an attack.")
+    )
+    pause_message = models.TextField(
+        blank=True, help_text=_("Shown instead of the form while signing is paused.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,6 +47,9 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("signatures:campaign", args=[self.slug])
+
+    def takes_signatures(self, now: datetime | None = None) -> bool:
+        return self.is_open(now) and not self.paused
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -86,8 +95,14 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     emails_sent = models.PositiveSmallIntegerField(default=0)
     last_email_at = models.DateTimeField(null=True, blank=True)
+    invalidation = models.ForeignKey(
+        "Invalidation", models.SET_NULL, null=True, blank=True, related_name="signatures"
+    )
 
     class Meta:
+        permissions = [
+            ("export_signatures", _("Can export signatures and hand-in batches")),
+        ]
         constraints = [
             # One signature per person and campaign, whatever the case,
             # +tag or Gmail dots of the address typed.
@@ -109,6 +124,11 @@ class Signature(models.Model):
             # Signatures per day and newest-first lists:
             # WHERE campaign_id = ? ORDER BY created_at
             models.Index(fields=["campaign", "created_at"], name="signature_campaign_created"),
+            # Admin search by exact address, across campaigns:
+            # WHERE email_canonical = ?
+            models.Index(fields=["email_canonical"], name="signature_email"),
+            # Admin search by name, WHERE UPPER(last_name::text) LIKE 'ABC%', is
+            # served by PostgreSQL-only pattern indexes made in migration 0003.
             # purge_unconfirmed: WHERE state = 'pending' AND created_at < ?
             models.Index(
                 fields=["created_at"],
@@ -118,7 +138,12 @@ class Signature(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name} ({self.country.code})"
+        # No personal data: this text is copied into the admin's audit log.
+        return f"Signature #{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
 
 class CountryCount(models.Model):
@@ -146,7 +171,58 @@ class CountDelta(models.Model):
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="+")
     country = models.CharField(max_length=2)
-    delta = models.SmallIntegerField()
+    delta = models.IntegerField()
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.country}: {self.delta:+d}"
+
+
+class Invalidation(models.Model):
+    """Staff move every signature matching some criteria out of the count, in batches."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft: preview the matches, then start it")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+        REVERTED = "reverted", _("Reverted")
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="invalidations")
+    reason = models.CharField(max_length=200)
+    mark_as = models.CharField(
+        max_length=10,
+        choices=[
+            (Signature.State.SPAM, Signature.State.SPAM.label),
+            (Signature.State.REJECTED, Signature.State.REJECTED.label),
+        ],
+        default=Signature.State.SPAM,
+    )
+    email_domain = models.CharField(max_length=253, blank=True)
+    network = models.CharField(
+        max_length=64, blank=True, help_text=_("An IP address or the hash shown on the dashboard.")
+    )
+    name_pattern = models.CharField(
+        max_length=100, blank=True, help_text=_("Regular expression matched against full names.")
+    )
+    country = CountryField(blank=True)
+    created_from = models.DateTimeField(null=True, blank=True)
+    created_until = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
+    matched = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email_domain="", network="", name_pattern="", country="")
+                | Q(created_from__isnull=False)
+                | Q(created_until__isnull=False),
+                name="invalidation_has_a_criterion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invalidation #{self.pk}: {self.reason}"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from signatures import emails
+from signatures import emails, moderation
 from signatures.models import Signature
 
 logger = logging.getLogger(__name__)
@@ -35,3 +35,12 @@ def send_confirmation(signature_id: int, attempt: int = 1) -> str:
         )
         return f"retry {attempt + 1} in {delay}"
     return "sent"
+
+
+@task()
+def run_invalidation(invalidation_id: int) -> str:
+    """One batch per task run, so a cancel takes effect between batches."""
+    if moderation.run_invalidation_batch(invalidation_id):
+        run_invalidation.enqueue(invalidation_id)
+        return "more"
+    return "finished"

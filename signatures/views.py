@@ -19,7 +19,7 @@ def _campaign_page(
         "form": form,
         "count": tally.total,
         "progress": min(100, round(100 * tally.total / campaign.goal)) if campaign.goal else 0,
-        "is_open": campaign.is_open(),
+        "is_open": campaign.takes_signatures(),
         "canonical_url": settings.SITE_URL + campaign.get_absolute_url(),
     }
     return render(request, "signatures/campaign.html", ctx, status=status)
@@ -36,7 +36,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _campaign_page(request, campaign, SignatureForm())
 
-    if not campaign.is_open():
+    if not campaign.takes_signatures():
         return redirect(campaign)
     form = SignatureForm(request.POST)
     if not form.is_valid():

@@ -2,11 +2,28 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from signatures.models import Campaign
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """Put back what the data migrations seed.
+
+    Transactional tests empty every table when they finish, and --reuse-db
+    keeps that empty database for the next run.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        import_module("signatures.migrations.0002_seed_assange_campaign").seed(apps, None)
+        import_module("signatures.migrations.0004_roles").create_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +90,56 @@ def run_tasks(monkeypatch) -> Callable[[], None]:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def make_staff(db) -> Callable[[str], AbstractUser]:
+    """A staff user in one of the role groups the migrations create."""
+    from django.contrib.auth.models import Group, User
+
+    def make(group: str) -> AbstractUser:
+        user = User.objects.create_user(group.lower(), f"{group.lower()}@example.org", "pw")
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def moderator(make_staff):
+    return make_staff("Moderators")
+
+
+@pytest.fixture
+def organiser(make_staff):
+    return make_staff("Organisers")
+
+
+@pytest.fixture
+def make_signatures(campaign) -> Callable[..., list]:
+    """Signatures made through the signing service, confirmed unless told otherwise."""
+    from signatures import services
+    from signatures.models import Signature
+
+    counter = iter(range(1_000_000))
+
+    def make(n: int = 1, *, country: str = "DE", confirm: bool = True, **fields) -> list:
+        made = []
+        for _ in range(n):
+            i = next(counter)
+            data = {
+                "first_name": fields.get("first_name", "Signer"),
+                "last_name": fields.get("last_name", f"Number{i}"),
+                "email": fields.get("email", f"signer{i}@{fields.get('domain', 'example.org')}"),
+                "country": country,
+                "consent": True,
+            }
+            result = services.sign(campaign, data, language="en", ip=fields.get("ip", "192.0.2.1"))
+            if confirm:
+                services.confirm(result.signature_id)
+            made.append(Signature.objects.get(pk=result.signature_id))
+        return made
+
+    return make

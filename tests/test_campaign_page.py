@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
@@ -22,10 +21,6 @@ SEEDED_SENTENCES = [
 
 
 def test_seeded_campaign_page_shows_the_whole_action_copy(client, db):
-    # Run the seed migration again: a transactional test may have emptied the
-    # tables of a reused test database.
-    call_command("migrate", "signatures", "0001", verbosity=0)
-    call_command("migrate", "signatures", verbosity=0)
     response = client.get("/assange/")
     assert response.status_code == 200
     html = response.content.decode()

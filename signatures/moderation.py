@@ -1,0 +1,166 @@
+"""Staff moving signatures between states, one by one or by criteria."""
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from signatures.models import CountDelta, Invalidation, Signature
+from signatures.services import network_hash
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+
+State = Signature.State
+
+
+class Action(StrEnum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+    SPAM = "spam"
+    RESTORE = "restore"
+
+
+def target_state(signature: Signature, action: Action) -> str:
+    match action:
+        case Action.CONFIRM:
+            return State.CONFIRMED
+        case Action.REJECT:
+            return State.REJECTED
+        case Action.SPAM:
+            return State.SPAM
+        case Action.RESTORE:
+            if signature.state not in {State.REJECTED, State.SPAM}:
+                return signature.state
+            # Back to where it was: confirmed if the signer ever confirmed.
+            return State.CONFIRMED if signature.confirmed_at else State.PENDING
+
+
+def move(
+    signatures: QuerySet[Signature] | Iterable[int],
+    action: Action,
+    user_id: int,
+    reason: str = "",
+    invalidation: Invalidation | None = None,
+) -> int:
+    """Apply ``action``; count deltas and one audit log entry per changed signature."""
+    ids = signatures.values("pk") if isinstance(signatures, QuerySet) else list(signatures)
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Signature.objects.select_for_update()
+            .filter(pk__in=ids)
+            .only("pk", "state", "confirmed_at", "campaign_id", "country", "invalidation_id")
+            .order_by("pk")
+        )
+        deltas: Counter[tuple[int, str]] = Counter()
+        changed: dict[tuple[str, str], list[Signature]] = {}
+        for signature in rows:
+            new = target_state(signature, action)
+            if new == signature.state:
+                continue
+            deltas[signature.campaign_id, signature.country.code] += (new == State.CONFIRMED) - (
+                signature.state == State.CONFIRMED
+            )
+            changed.setdefault((signature.state, new), []).append(signature)
+            signature.state = new
+            if new == State.CONFIRMED and signature.confirmed_at is None:
+                signature.confirmed_at = now
+            if invalidation is not None:
+                signature.invalidation = invalidation
+            elif action == Action.RESTORE:
+                signature.invalidation = None
+        moved = [s for group in changed.values() for s in group]
+        Signature.objects.bulk_update(moved, ["state", "confirmed_at", "invalidation"])
+        CountDelta.objects.bulk_create(
+            CountDelta(campaign_id=campaign_id, country=country, delta=delta)
+            for (campaign_id, country), delta in deltas.items()
+            if delta
+        )
+        why = f": {reason}" if reason else ""
+        for (old, new), group in changed.items():
+            LogEntry.objects.log_actions(
+                user_id, group, CHANGE, change_message=f"State {old} → {new}{why}"
+            )
+    return len(moved)
+
+
+def invalidation_queryset(invalidation: Invalidation) -> QuerySet[Signature]:
+    """Signatures the criteria match that still count or could count."""
+    qs = Signature.objects.filter(
+        campaign_id=invalidation.campaign_id, state__in=[State.PENDING, State.CONFIRMED]
+    )
+    if invalidation.email_domain:
+        qs = qs.filter(email_canonical__endswith="@" + invalidation.email_domain.lower().strip())
+    if invalidation.network:
+        value = invalidation.network.strip()
+        hashed = network_hash(value) or value  # an address, or a hash from the dashboard
+        qs = qs.filter(network_hash=hashed)
+    if invalidation.country:
+        qs = qs.filter(country=invalidation.country)
+    if invalidation.created_from:
+        qs = qs.filter(created_at__gte=invalidation.created_from)
+    if invalidation.created_until:
+        qs = qs.filter(created_at__lt=invalidation.created_until)
+    if invalidation.name_pattern:
+        pattern = invalidation.name_pattern
+        qs = qs.filter(Q(first_name__iregex=pattern) | Q(last_name__iregex=pattern))
+    return qs
+
+
+def validate_pattern(pattern: str) -> None:
+    re.compile(pattern)
+
+
+def run_invalidation_batch(invalidation_id: int) -> bool:
+    """Move one batch; return True when more remain. Stops when cancelled."""
+    invalidation = Invalidation.objects.get(pk=invalidation_id)
+    if invalidation.state not in {Invalidation.State.QUEUED, Invalidation.State.RUNNING}:
+        return False
+    ids = list(
+        invalidation_queryset(invalidation).order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+    action = Action.SPAM if invalidation.mark_as == State.SPAM else Action.REJECT
+    moved = move(ids, action, invalidation.created_by_id, str(invalidation), invalidation)
+    more = len(ids) == BATCH_SIZE
+    # Only a run still going may be advanced: a cancel in between wins.
+    Invalidation.objects.filter(
+        pk=invalidation_id, state__in=[Invalidation.State.QUEUED, Invalidation.State.RUNNING]
+    ).update(
+        matched=invalidation.matched + moved,
+        state=Invalidation.State.RUNNING if more else Invalidation.State.DONE,
+        finished_at=None if more else timezone.now(),
+    )
+    return more
+
+
+def cancel(invalidation: Invalidation) -> bool:
+    return bool(
+        Invalidation.objects.filter(
+            pk=invalidation.pk,
+            state__in=[Invalidation.State.QUEUED, Invalidation.State.RUNNING],
+        ).update(state=Invalidation.State.CANCELLED, finished_at=timezone.now())
+    )
+
+
+def revert(invalidation: Invalidation, user: AbstractBaseUser) -> int:
+    """Restore every signature this invalidation moved."""
+    cancel(invalidation)
+    restored = 0
+    while ids := list(
+        invalidation.signatures.filter(state__in=[State.SPAM, State.REJECTED])
+        .order_by("pk")
+        .values_list("pk", flat=True)[:BATCH_SIZE]
+    ):
+        restored += move(ids, Action.RESTORE, user.pk, f"revert {invalidation}")
+    Invalidation.objects.filter(pk=invalidation.pk).update(state=Invalidation.State.REVERTED)
+    logger.info("%s reverted by %s: %d signatures restored", invalidation, user, restored)
+    return restored

@@ -1,0 +1,123 @@
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from signatures import counts
+from signatures.models import Signature
+
+CHANGELIST = reverse("admin:signatures_signature_changelist")
+
+
+def act(client, action: str, signatures, reason: str = ""):
+    return client.post(
+        CHANGELIST,
+        {
+            "action": action,
+            "_selected_action": [s.pk for s in signatures],
+            "reason": reason,
+        },
+    )
+
+
+def test_moderator_finds_rejects_and_restores_a_signature_and_the_count_follows(
+    client, moderator, campaign, make_signatures
+):
+    target, *_others = make_signatures(3)
+    client.force_login(moderator)
+    assert counts.refresh(campaign).total == 3
+
+    found = client.get(CHANGELIST, {"q": target.email.upper()})
+    assert list(found.context["cl"].result_list) == [target]
+
+    act(client, "reject_signatures", [target], reason="fake name")
+    target.refresh_from_db()
+    assert target.state == Signature.State.REJECTED
+    assert counts.refresh(campaign).total == 2
+
+    act(client, "restore_signatures", [target])
+    target.refresh_from_db()
+    assert target.state == Signature.State.CONFIRMED
+    assert counts.refresh(campaign).total == 3
+
+
+def test_every_bulk_action_writes_one_audit_entry_per_signature(client, moderator, make_signatures):
+    signatures = make_signatures(4)
+    client.force_login(moderator)
+
+    act(client, "mark_spam", signatures, reason="bot wave at 3am")
+
+    entries = LogEntry.objects.filter(user=moderator).order_by("object_id")
+    assert sorted(int(e.object_id) for e in entries) == sorted(s.pk for s in signatures)
+    assert {e.get_change_message() for e in entries} == {"State confirmed → spam: bot wave at 3am"}
+    assert all(e.object_repr.startswith("Signature #") for e in entries)
+
+
+def test_restoring_a_never_confirmed_signature_makes_it_pending_again(
+    client, moderator, make_signatures, campaign
+):
+    [signature] = make_signatures(confirm=False)
+    client.force_login(moderator)
+    act(client, "reject_signatures", [signature])
+    act(client, "restore_signatures", [signature])
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.PENDING
+    assert counts.refresh(campaign).total == 0
+
+
+def test_moderator_can_confirm_a_pending_signature(client, moderator, make_signatures, campaign):
+    [signature] = make_signatures(confirm=False)
+    client.force_login(moderator)
+    act(client, "confirm_signatures", [signature])
+    signature.refresh_from_db()
+    assert signature.state == Signature.State.CONFIRMED
+    assert signature.confirmed_at is not None
+    assert counts.refresh(campaign).total == 1
+
+
+def test_resend_action_queues_mail_only_for_pending_signatures_within_budget(
+    client, moderator, make_signatures, run_tasks, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    pending = make_signatures(2, confirm=False)
+    confirmed = make_signatures(1)
+    run_tasks()
+    mailoutbox.clear()
+    Signature.objects.update(last_email_at=timezone.now() - timedelta(hours=1))
+    client.force_login(moderator)
+
+    act(client, "resend_confirmation", [*pending, *confirmed])
+    run_tasks()
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(s.email for s in pending)
+    assert LogEntry.objects.filter(change_message="Confirmation e-mail sent again").count() == 2
+
+
+def test_search_by_name_prefix(client, moderator, make_signatures):
+    make_signatures(1, last_name="Lovelace")
+    make_signatures(1, last_name="Babbage")
+    client.force_login(moderator)
+    found = client.get(CHANGELIST, {"q": "love"})
+    assert [s.last_name for s in found.context["cl"].result_list] == ["Lovelace"]
+
+
+def test_consent_proof_is_shown_read_only(client, moderator, make_signatures):
+    [signature] = make_signatures()
+    client.force_login(moderator)
+    page = client.get(reverse("admin:signatures_signature_change", args=[signature.pk]))
+    html = page.content.decode()
+    assert "I agree that my name and country are handed in" in html
+    assert "version 2026-11" in html
+    assert 'name="consent"' not in html
+    assert 'name="email"' not in html
+
+
+def test_signature_list_fetches_campaigns_with_the_rows(
+    client, moderator, make_signatures, django_assert_max_num_queries
+):
+    make_signatures(30)
+    client.force_login(moderator)
+    with django_assert_max_num_queries(12):
+        response = client.get(CHANGELIST)
+    assert len(response.context["cl"].result_list) == 30
