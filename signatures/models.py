@@ -98,10 +98,14 @@ class Signature(models.Model):
     invalidation = models.ForeignKey(
         "Invalidation", models.SET_NULL, null=True, blank=True, related_name="signatures"
     )
+    batch = models.ForeignKey(
+        "Batch", models.SET_NULL, null=True, blank=True, related_name="signatures"
+    )
 
     class Meta:
         permissions = [
             ("export_signatures", _("Can export signatures and hand-in batches")),
+            ("export_personal_data", _("Can export signatures with e-mail addresses")),
         ]
         constraints = [
             # One signature per person and campaign, whatever the case,
@@ -124,6 +128,9 @@ class Signature(models.Model):
             # Signatures per day and newest-first lists:
             # WHERE campaign_id = ? ORDER BY created_at
             models.Index(fields=["campaign", "created_at"], name="signature_campaign_created"),
+            # Batch files and the batch table's "not yet batched" column:
+            # WHERE batch_id = ? ORDER BY id / WHERE batch_id IS NULL AND ...
+            models.Index(fields=["batch", "id"], name="signature_batch"),
             # Admin search by exact address, across campaigns:
             # WHERE email_canonical = ?
             models.Index(fields=["email_canonical"], name="signature_email"),
@@ -226,3 +233,47 @@ class Invalidation(models.Model):
 
     def __str__(self) -> str:
         return f"Invalidation #{self.pk}: {self.reason}"
+
+
+class Batch(models.Model):
+    """The confirmed signatures of one country, handed in together at its US embassy."""
+
+    class State(models.TextChoices):
+        PREPARED = "prepared", _("Prepared")
+        HANDED_IN = "handed_in", _("Handed in")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="batches")
+    country = CountryField()
+    state = models.CharField(max_length=10, choices=State, default=State.PREPARED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    signature_count = models.PositiveIntegerField(default=0)
+    checksum = models.CharField(
+        max_length=64, blank=True, help_text=_("SHA-256 of the CSV file when the batch was made.")
+    )
+    handed_in_at = models.DateTimeField(null=True, blank=True)
+    handed_in_where = models.CharField(max_length=200, blank=True, help_text=_("Embassy or city."))
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = _("batches")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="handed_in") | Q(handed_in_at__isnull=False),
+                name="batch_handed_in_has_time",
+            ),
+        ]
+        indexes = [
+            # The batch table per campaign: WHERE campaign_id = ? ORDER BY country, created_at
+            models.Index(fields=["campaign", "country", "created_at"], name="batch_campaign_cc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Batch #{self.pk} {self.country.code}"
+
+    @property
+    def file_stem(self) -> str:
+        return f"{self.campaign.slug}-{self.country.code}-batch-{self.pk}"

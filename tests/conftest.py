@@ -24,6 +24,7 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
     with django_db_blocker.unblock():
         import_module("signatures.migrations.0002_seed_assange_campaign").seed(apps, None)
         import_module("signatures.migrations.0004_roles").create_roles(apps, None)
+        import_module("signatures.migrations.0006_batch_roles").grant(apps, None)
 
 
 @pytest.fixture(autouse=True)

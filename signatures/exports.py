@@ -1,0 +1,115 @@
+"""Organisers' downloads: hand-in batches as CSV, PDF or ZIP, and the full export."""
+
+import csv
+import io
+import tempfile
+import zipfile
+from collections.abc import Iterator
+
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+
+from signatures import batches
+from signatures.models import Batch, Campaign, Signature
+
+export_required = permission_required("signatures.export_signatures", raise_exception=True)
+personal_data_required = permission_required(
+    "signatures.export_personal_data", raise_exception=True
+)
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@export_required
+def batch_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=pk)
+    response = StreamingHttpResponse(
+        batches.csv_chunks(batch), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, f"{batch.file_stem}.csv")
+
+
+@export_required
+def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=pk)
+    response = HttpResponse(batches.pdf(batch), content_type="application/pdf")
+    return _attachment(response, f"{batch.file_stem}.pdf")
+
+
+@export_required
+def new_batches_zip(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+    """Every prepared batch of the campaign, CSV and PDF, in one ZIP."""
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    prepared = Batch.objects.filter(campaign=campaign, state=Batch.State.PREPARED).select_related(
+        "campaign"
+    )
+    # Spills to a temporary file past 64 MB; gone when the response is closed.
+    spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+        for batch in prepared.order_by("country", "pk"):
+            with archive.open(f"{batch.file_stem}.csv", "w") as member:
+                for chunk in batches.csv_chunks(batch):
+                    member.write(chunk)
+            archive.writestr(f"{batch.file_stem}.pdf", batches.pdf(batch))
+    spool.seek(0)
+    response = FileResponse(spool, content_type="application/zip")
+    return _attachment(response, f"{campaign.slug}-new-batches.zip")
+
+
+def _full_rows(batch: Batch) -> Iterator[bytes]:
+    writer = csv.writer(batches.Echo())
+    yield (
+        "\ufeff".encode()
+        + writer.writerow(
+            [
+                "id",
+                "first name",
+                "last name",
+                "e-mail",
+                "country",
+                "state",
+                "signed",
+                "confirmed",
+                "consent version",
+                "contact opt-in",
+            ]
+        ).encode()
+    )
+    members = (
+        Signature.objects.filter(batch=batch)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "email",
+            "country",
+            "state",
+            "created_at",
+            "confirmed_at",
+            "consent_version",
+            "contact_opt_in",
+        )
+    )
+    buffer = io.StringIO()
+    lines = csv.writer(buffer)
+    for row in members.iterator(chunk_size=batches.CHUNK):
+        lines.writerow([batches.neutralise(str(v)) if isinstance(v, str) else v for v in row])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+@personal_data_required
+def batch_full_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything stored about the batch's signers, for data-protection requests."""
+    batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=pk)
+    response = StreamingHttpResponse(_full_rows(batch), content_type="text/csv; charset=utf-8")
+    return _attachment(response, f"{batch.file_stem}-full.csv")

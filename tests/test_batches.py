@@ -1,0 +1,111 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from signatures import batches, moderation
+from signatures.models import Batch, Signature
+
+
+def test_a_batch_holds_exactly_the_countrys_confirmed_signatures(
+    campaign, make_signatures, organiser
+):
+    german = make_signatures(3, country="DE")
+    make_signatures(2, country="FR")
+    make_signatures(1, country="DE", confirm=False)
+    spam = make_signatures(1, country="DE")
+    moderation.move([spam[0].pk], moderation.Action.SPAM, organiser.pk)
+
+    batch = batches.create(campaign, "DE", organiser)
+
+    assert batch.signature_count == 3
+    assert set(batch.signatures.values_list("pk", flat=True)) == {s.pk for s in german}
+    assert batch.created_by == organiser
+    assert len(batch.checksum) == 64
+
+
+def test_a_second_batch_holds_only_the_newcomers(campaign, make_signatures):
+    make_signatures(2, country="DE")
+    first = batches.create(campaign, "DE", None)
+    newcomers = make_signatures(2, country="DE")
+
+    second = batches.create(campaign, "DE", None)
+
+    assert set(second.signatures.values_list("pk", flat=True)) == {s.pk for s in newcomers}
+    assert first.signatures.count() == 2
+    assert batches.create(campaign, "DE", None) is None
+    assert Batch.objects.count() == 2
+
+
+def test_cancelling_returns_the_signatures_to_the_pool(campaign, make_signatures):
+    make_signatures(2, country="DE")
+    batch = batches.create(campaign, "DE", None)
+
+    assert batches.cancel(batch) == 2
+
+    batch.refresh_from_db()
+    assert batch.state == Batch.State.CANCELLED
+    assert batches.pool(campaign, "DE").count() == 2
+    assert batches.create(campaign, "DE", None).signature_count == 2
+
+
+def test_a_handed_in_batch_cannot_be_cancelled(campaign, make_signatures):
+    make_signatures(1, country="DE")
+    batch = batches.create(campaign, "DE", None)
+    assert batches.mark_handed_in(batch, "US Embassy Berlin")
+    assert batches.cancel(batch) == 0
+    batch.refresh_from_db()
+    assert batch.state == Batch.State.HANDED_IN
+    assert batch.handed_in_where == "US Embassy Berlin"
+
+
+def test_batches_for_every_country_at_once(campaign, make_signatures):
+    make_signatures(2, country="DE")
+    make_signatures(1, country="FR")
+    made = batches.create_all(campaign, None)
+    assert sorted((b.country.code, b.signature_count) for b in made) == [("DE", 2), ("FR", 1)]
+
+
+def test_country_table_shows_waiting_signatures_and_past_batches(campaign, make_signatures):
+    make_signatures(2, country="DE")
+    batch = batches.create(campaign, "DE", None)
+    make_signatures(1, country="DE")
+    [row] = batches.country_table(campaign)
+    assert (row["name"], row["confirmed"], row["waiting"]) == ("Germany", 3, 1)
+    assert row["batches"] == [batch]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_organisers_at_the_same_moment_never_share_a_signature(make_campaign):
+    from signatures import services
+
+    campaign = make_campaign(requires_confirmation=False)
+    for n in range(200):
+        data = {
+            "first_name": "A",
+            "last_name": f"B{n}",
+            "email": f"c{n}@example.org",
+            "country": "DE",
+            "consent": True,
+        }
+        services.sign(campaign, data, language="en", ip="")
+    barrier = threading.Barrier(4)
+    made: list = []
+
+    def create() -> None:
+        barrier.wait()
+        try:
+            made.append(batches.create(campaign, "DE", None))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    real = [b for b in made if b is not None]
+    assert sum(b.signature_count for b in real) == 200
+    assert Signature.objects.filter(batch__isnull=True).count() == 0
+    assert Batch.objects.count() == len(real)
