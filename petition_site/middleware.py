@@ -26,3 +26,20 @@ class HealthCheckMiddleware:
         response["Content-Type"] = "text/plain"
         response["Cache-Control"] = "no-store"
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """The site uses no camera, microphone, location or payment: say so."""
+
+    POLICY = (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.POLICY)
+        return response

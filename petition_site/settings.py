@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "petition_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,18 +37,22 @@ INSTALLED_APPS = [
     "django_countries",
     "django_ratelimit",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "signatures",
 ]
 
 MIDDLEWARE = [
     "petition_site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "petition_site.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -183,6 +187,26 @@ CONFIRMATION_GRACE_HOURS = 24
 PURGE_UNCONFIRMED_DAYS = env.int("PURGE_UNCONFIRMED_DAYS", default=30)
 COUNT_REFRESH_SECONDS = env.int("COUNT_REFRESH_SECONDS", default=30)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
+
+# Abuse protection (signatures/abuse.py). Past a soft limit a signature is
+# held for review; past a hard limit the request gets 429 and nothing is kept.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+SIGN_RATE_IP_SOFT = env.str("SIGN_RATE_IP_SOFT", default="30/h")
+SIGN_RATE_IP_HARD = env.str("SIGN_RATE_IP_HARD", default="300/h")
+SIGN_RATE_EMAIL_SOFT = env.str("SIGN_RATE_EMAIL_SOFT", default="5/h")
+SIGN_RATE_EMAIL_HARD = env.str("SIGN_RATE_EMAIL_HARD", default="20/h")
+# A person needs a few seconds to fill the form; a script does not.
+SIGN_MIN_FILL_SECONDS = env.int("SIGN_MIN_FILL_SECONDS", default=3)
+# Staff with a TOTP device always need their code; this makes it compulsory for all.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "Petition staff"
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+
+# Privacy.
+PRIVACY_CONTROLLER = env.str("PRIVACY_CONTROLLER", default="The campaign organisers")
+PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="privacy@example.org")
+ANONYMIZE_AFTER_DAYS = env.int("ANONYMIZE_AFTER_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

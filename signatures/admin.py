@@ -3,10 +3,11 @@ import logging
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -127,6 +128,37 @@ def resend_confirmation(modeladmin: admin.ModelAdmin, request: HttpRequest, qs: 
     )
 
 
+@admin.action(
+    description=_("Export selected for a data-subject request (JSON)"),
+    permissions=["personal_data"],
+)
+def export_personal_data(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet
+) -> HttpResponse:
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from signatures import services
+
+    chosen = list(qs)
+    LogEntry.objects.log_actions(
+        request.user.pk, chosen, CHANGE, change_message="Exported for a data-subject request"
+    )
+    response = JsonResponse(
+        services.personal_data(chosen), safe=False, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'attachment; filename="signatures.json"'
+    return response
+
+
+@admin.action(description=_("Erase selected for a data-subject request"), permissions=["delete"])
+def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet) -> None:
+    from signatures import services
+
+    reason = request.POST.get("reason", "").strip()[:200] or "no reason given"
+    erased = services.erase(qs.values_list("pk", flat=True), request.user.pk, f"Erased: {reason}")
+    modeladmin.message_user(request, _("%(n)d signatures erased.") % {"n": erased})
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = [
@@ -161,6 +193,8 @@ class SignatureAdmin(admin.ModelAdmin):
         mark_spam,
         restore_signatures,
         resend_confirmation,
+        export_personal_data,
+        erase_personal_data,
     ]
     fields = [
         "campaign",
@@ -195,6 +229,16 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # signatures come from signers only
+
+    def has_personal_data_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("signatures.export_personal_data")
+
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict:
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)  # erase_personal_data keeps counts and log right
+        return actions
 
     @admin.display(description=_("Consent given"))
     def consent_proof(self, signature: Signature) -> str:

@@ -1,7 +1,10 @@
 import re
+import time
 import unicodedata
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -39,6 +42,22 @@ def clean_name(value: str) -> str:
     return value
 
 
+FILL_SALT = "signatures.form-started"
+
+
+def form_started_token() -> str:
+    return signing.dumps(int(time.time()), salt=FILL_SALT)
+
+
+def filled_by_a_person(token: str) -> bool:
+    """The form's signed start time is genuine, under a day old and not too recent."""
+    try:
+        started = signing.loads(token, salt=FILL_SALT, max_age=24 * 3600)
+    except signing.BadSignature:
+        return False
+    return isinstance(started, int) and time.time() - started >= settings.SIGN_MIN_FILL_SECONDS
+
+
 class CountryChoiceField(forms.ChoiceField):
     def to_python(self, value: object) -> str:
         return super().to_python(value).strip().upper()
@@ -74,9 +93,18 @@ class SignatureForm(forms.Form):
     contact_opt_in = forms.BooleanField(
         label=wording.CONTACT[wording.CURRENT_VERSION], required=False
     )
+    # Bot traps: a field people never see, and when the form was served.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = form_started_token()
         # django-countries sorts by the active language's names and caches them.
         self.fields["country"].choices = [("", _("Choose your country")), *countries]
 
@@ -91,3 +119,9 @@ class SignatureForm(forms.Form):
         if any(ch in email for ch in "\r\n\x00") or email.count("@") != 1:
             raise forms.ValidationError(_("Enter a valid e-mail address."))
         return email
+
+    def is_bot(self) -> bool:
+        """Filled the invisible field, or sent the form back too fast or forged."""
+        return bool(self.cleaned_data.get("website")) or not filled_by_a_person(
+            self.cleaned_data.get("started", "")
+        )

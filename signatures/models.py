@@ -73,6 +73,7 @@ class Campaign(models.Model):
 class Signature(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")
+        HELD = "held", _("Held for review")
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")

@@ -38,7 +38,7 @@ def target_state(signature: Signature, action: Action) -> str:
         case Action.SPAM:
             return State.SPAM
         case Action.RESTORE:
-            if signature.state not in {State.REJECTED, State.SPAM}:
+            if signature.state not in {State.REJECTED, State.SPAM, State.HELD}:
                 return signature.state
             # Back to where it was: confirmed if the signer ever confirmed.
             return State.CONFIRMED if signature.confirmed_at else State.PENDING

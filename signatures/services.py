@@ -2,6 +2,7 @@
 
 import ipaddress
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -9,7 +10,8 @@ from enum import StrEnum
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -69,16 +71,25 @@ class SignResult:
     created: bool
 
 
-def sign(campaign: Campaign, data: dict, *, language: str, ip: str) -> SignResult:
+def sign(
+    campaign: Campaign, data: dict, *, language: str, ip: str, held: bool = False
+) -> SignResult:
     """Store a signature once per address; a repeat may resend the confirmation.
 
     The unique index decides what is a repeat, so concurrent submissions of
-    one address leave exactly one row.
+    one address leave exactly one row. A held signature (past a soft rate
+    limit) goes through the same steps but counts only once a moderator
+    releases it.
     """
     from signatures.tasks import send_confirmation
 
     now = timezone.now()
-    confirmed = not campaign.requires_confirmation
+    needs_mail = campaign.requires_confirmation
+    confirmed = not needs_mail and not held
+    if held:
+        state = Signature.State.HELD
+    else:
+        state = Signature.State.CONFIRMED if confirmed else Signature.State.PENDING
     signature = Signature(
         campaign=campaign,
         first_name=data["first_name"],
@@ -91,18 +102,19 @@ def sign(campaign: Campaign, data: dict, *, language: str, ip: str) -> SignResul
         consent_version=consent.CURRENT_VERSION,
         language=language,
         network_hash=network_hash(ip),
-        state=Signature.State.CONFIRMED if confirmed else Signature.State.PENDING,
+        state=state,
         created_at=now,
-        confirmed_at=now if confirmed else None,
-        emails_sent=0 if confirmed else 1,
-        last_email_at=None if confirmed else now,
+        # Without e-mail confirmation a held signature needs only a moderator.
+        confirmed_at=None if needs_mail else now,
+        emails_sent=1 if needs_mail else 0,
+        last_email_at=now if needs_mail else None,
     )
     try:
         with transaction.atomic():
             signature.save(force_insert=True)
             if confirmed:
                 counts.record(campaign.pk, signature.country.code, +1)
-            else:
+            elif needs_mail:
                 # Same transaction: no signature without its mail, and no mail
                 # for a signature that was rolled back.
                 send_confirmation.enqueue(signature.pk)
@@ -127,7 +139,8 @@ def resend_confirmation(signature_id: int) -> bool:
         updated = (
             Signature.objects.filter(
                 pk=signature_id,
-                state=Signature.State.PENDING,
+                state__in=[Signature.State.PENDING, Signature.State.HELD],
+                confirmed_at__isnull=True,
                 emails_sent__lt=settings.CONFIRMATION_MAX_EMAILS,
             )
             .filter(Q(last_email_at__isnull=True) | Q(last_email_at__lt=cutoff))
@@ -148,16 +161,22 @@ class ConfirmOutcome(StrEnum):
 def confirm(signature_id: int) -> ConfirmOutcome:
     signature = (
         Signature.objects.select_related("campaign")
-        .only("state", "country", "campaign__closes_at", "campaign__opens_at")
+        .only("state", "country", "confirmed_at", "campaign__closes_at", "campaign__opens_at")
         .filter(pk=signature_id)
         .first()
     )
     if signature is None:
         return ConfirmOutcome.GONE
-    if signature.state != Signature.State.PENDING:
+    if signature.state not in {Signature.State.PENDING, Signature.State.HELD}:
         return ConfirmOutcome.ALREADY
     if not signature.campaign.accepts_confirmations():
         return ConfirmOutcome.CLOSED
+    if signature.state == Signature.State.HELD:
+        # Proof of the address is kept; the count waits for a moderator.
+        moved = Signature.objects.filter(
+            pk=signature_id, state=Signature.State.HELD, confirmed_at__isnull=True
+        ).update(confirmed_at=timezone.now())
+        return ConfirmOutcome.CONFIRMED if moved else ConfirmOutcome.ALREADY
     with transaction.atomic():
         # The state in the WHERE clause makes a double click count once.
         moved = Signature.objects.filter(pk=signature_id, state=Signature.State.PENDING).update(
@@ -184,6 +203,77 @@ def withdraw(signature_id: int) -> bool:
 def purge_unconfirmed(days: int) -> int:
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _ = Signature.objects.filter(
-        state=Signature.State.PENDING, created_at__lt=cutoff
+        state__in=[Signature.State.PENDING, Signature.State.HELD],
+        confirmed_at__isnull=True,
+        created_at__lt=cutoff,
     ).delete()
     return deleted
+
+
+def anonymize_closed(days: int) -> int:
+    """Erase names and addresses of campaigns closed more than ``days`` ago.
+
+    Country, state and times stay, so the counts and per-country figures hold.
+    """
+    cutoff = timezone.now() - timedelta(days=days)
+    erased = 0
+    for campaign in Campaign.objects.filter(closes_at__lt=cutoff):
+        # The canonical address stays unique per campaign: the row id is unique.
+        erased += (
+            Signature.objects.filter(campaign=campaign)
+            .exclude(email="")
+            .update(
+                first_name="",
+                last_name="",
+                email="",
+                email_canonical=Concat(Value("erased-"), Cast("pk", CharField())),
+                network_hash="",
+            )
+        )
+    return erased
+
+
+def signatures_of(address: str) -> QuerySet[Signature]:
+    """Every signature of one person's address, in every campaign."""
+    return Signature.objects.filter(email_canonical=canonical_email(address)).select_related(
+        "campaign"
+    )
+
+
+def personal_data(signatures: Iterable[Signature]) -> list[dict]:
+    """What we hold about each signature, for a data-subject access request."""
+    from signatures import consent
+
+    return [
+        {
+            "campaign": s.campaign.title,
+            "first_name": s.first_name,
+            "last_name": s.last_name,
+            "email": s.email,
+            "country": s.country.code,
+            "consent": str(consent.HAND_IN.get(s.consent_version, "")),
+            "consent_version": s.consent_version,
+            "contact_opt_in": s.contact_opt_in,
+            "language": s.language,
+            "state": s.state,
+            "signed_at": s.created_at.isoformat(),
+            "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
+            "network_hash": s.network_hash,
+        }
+        for s in signatures
+    ]
+
+
+def erase(signature_ids: Iterable[int], user_id: int, reason: str) -> int:
+    """Delete signatures for a data-subject request; counts and the audit log follow."""
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    with transaction.atomic():
+        doomed = list(Signature.objects.select_for_update().filter(pk__in=list(signature_ids)))
+        for signature in doomed:
+            if signature.state == Signature.State.CONFIRMED:
+                counts.record(signature.campaign_id, signature.country.code, -1)
+        LogEntry.objects.log_actions(user_id, doomed, DELETION, change_message=reason)
+        Signature.objects.filter(pk__in=[s.pk for s in doomed]).delete()
+    logger.info("Erased %d signatures: %s", len(doomed), reason)
+    return len(doomed)

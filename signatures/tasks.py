@@ -19,7 +19,8 @@ def retry_delay(attempt: int) -> timedelta:
 @task()
 def send_confirmation(signature_id: int, attempt: int = 1) -> str:
     signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
-    if signature is None or signature.state != Signature.State.PENDING:
+    awaiting = {Signature.State.PENDING, Signature.State.HELD}
+    if signature is None or signature.state not in awaiting or signature.confirmed_at:
         return "skipped"
     try:
         emails.send_confirmation(signature)

@@ -6,6 +6,7 @@ app_name = "signatures"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
     path("<slug:slug>/", views.campaign, name="campaign"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),

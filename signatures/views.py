@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -5,9 +7,11 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from signatures import counts, services
-from signatures.forms import SignatureForm
+from signatures import abuse, counts, services
+from signatures.forms import SignatureForm, canonical_email
 from signatures.models import Campaign
+
+logger = logging.getLogger(__name__)
 
 
 def _campaign_page(
@@ -38,14 +42,31 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 
     if not campaign.takes_signatures():
         return redirect(campaign)
+    verdict = abuse.check_client(request)
+    if verdict is abuse.Verdict.BLOCK:
+        return rate_limited(request)
     form = SignatureForm(request.POST)
     if not form.is_valid():
         return _campaign_page(request, campaign, form, status=400)
-    services.sign(
-        campaign, form.cleaned_data, language=get_language(), ip=services.client_ip(request)
+    # New, repeated, held or dropped: the answer is the same, so neither a
+    # stranger nor a bot learns anything from it.
+    thanks = redirect("signatures:thanks", campaign.slug)
+    if form.is_bot():
+        logger.info("Dropped a bot submission for %s", campaign.slug)
+        return thanks
+    verdict = abuse.worst(
+        verdict, abuse.check_address(request, canonical_email(form.cleaned_data["email"]))
     )
-    # New or repeated, the answer is the same: a stranger learns nothing.
-    return redirect("signatures:thanks", campaign.slug)
+    if verdict is abuse.Verdict.BLOCK:
+        return rate_limited(request)
+    services.sign(
+        campaign,
+        form.cleaned_data,
+        language=get_language(),
+        ip=services.client_ip(request),
+        held=verdict is abuse.Verdict.HOLD,
+    )
+    return thanks
 
 
 @require_GET
@@ -93,6 +114,23 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
     return render(request, "signatures/withdrawn.html", {"campaign": campaign})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    ctx = {
+        "controller": settings.PRIVACY_CONTROLLER,
+        "contact": settings.PRIVACY_CONTACT,
+        "purge_days": settings.PURGE_UNCONFIRMED_DAYS,
+        "anonymize_days": settings.ANONYMIZE_AFTER_DAYS,
+    }
+    return render(request, "signatures/privacy.html", ctx)
+
+
+def rate_limited(request: HttpRequest) -> HttpResponse:
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "3600"
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

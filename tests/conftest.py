@@ -1,12 +1,15 @@
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.core import signing
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from signatures.forms import FILL_SALT
 from signatures.models import Campaign
 
 
@@ -67,6 +70,11 @@ def campaign(make_campaign) -> Campaign:
     return make_campaign()
 
 
+def form_started(seconds_ago: int = 60) -> str:
+    """The signed start time the form carries, as if served ``seconds_ago``."""
+    return signing.dumps(int(time.time()) - seconds_ago, salt=FILL_SALT)
+
+
 @pytest.fixture
 def sign_data() -> dict[str, str]:
     return {
@@ -75,6 +83,7 @@ def sign_data() -> dict[str, str]:
         "email": "Ada.Lovelace@Example.org",
         "country": "GB",
         "consent": "on",
+        "started": form_started(),
     }
 
 

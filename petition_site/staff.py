@@ -1,0 +1,65 @@
+"""The admin site staff sign in to: throttled login, lockout, optional TOTP."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_otp import user_has_device
+from django_otp.admin import OTPAdminAuthenticationForm
+
+
+class OptionalOTPAuthenticationForm(OTPAdminAuthenticationForm):
+    """Asks for a one-time code only from staff who have set up a TOTP device."""
+
+    def clean(self) -> dict:
+        self.cleaned_data = super(OTPAdminAuthenticationForm, self).clean()
+        user = self.get_user()
+        if settings.STAFF_REQUIRE_2FA or user_has_device(user):
+            self.clean_otp(user)
+        return self.cleaned_data
+
+
+def _failure_keys(request: HttpRequest) -> list[tuple[str, int]]:
+    from signatures.services import client_ip
+
+    username = request.POST.get("username", "").strip().lower()[:150]
+    user_key = hashlib.sha256(username.encode()).hexdigest()[:32]
+    limit = settings.LOGIN_FAILURE_LIMIT
+    # One account, and one client trying many accounts.
+    return [
+        (f"login-fail:user:{user_key}", limit),
+        (f"login-fail:ip:{client_ip(request)}", limit * 4),
+    ]
+
+
+class StaffAdminSite(admin.AdminSite):
+    login_form = OptionalOTPAuthenticationForm
+    login_template = "otp/admin111/login.html"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        if not super().has_permission(request):
+            return False
+        user = request.user
+        if settings.STAFF_REQUIRE_2FA or user_has_device(user):
+            return user.is_verified()
+        return True
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if request.method != "POST":
+            return super().login(request, extra_context)
+        keys = _failure_keys(request)
+        if any((cache.get(key) or 0) >= limit for key, limit in keys):
+            ctx = {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+            return render(request, "admin/locked_out.html", ctx, status=429)
+        response = super().login(request, extra_context)
+        if request.user.is_authenticated:
+            cache.delete(keys[0][0])
+        else:
+            timeout = settings.LOGIN_LOCKOUT_MINUTES * 60
+            for key, _limit in keys:
+                cache.add(key, 0, timeout)
+                cache.incr(key)
+        return response
