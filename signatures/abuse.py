@@ -1,9 +1,14 @@
 """Rate limits, honeypot and fill time: what a flood or a bot gets."""
 
+from datetime import timedelta
 from enum import Enum
 
+import altcha
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_ratelimit.core import is_ratelimited
 
 from signatures.services import client_ip
@@ -49,3 +54,29 @@ def check_address(request: HttpRequest, canonical_email: str) -> Verdict:
 def worst(*verdicts: Verdict) -> Verdict:
     order = [Verdict.ACCEPT, Verdict.HOLD, Verdict.BLOCK]
     return max(verdicts, key=order.index)
+
+
+def _altcha_key() -> str:
+    return salted_hmac("signatures.altcha", "key", algorithm="sha256").hexdigest()
+
+
+def altcha_challenge() -> dict:
+    """A proof-of-work puzzle for the browser, valid for ten minutes."""
+    challenge = altcha.create_challenge_v1(
+        hmac_key=_altcha_key(),
+        max_number=settings.ALTCHA_MAX_NUMBER,
+        expires=timezone.now() + timedelta(minutes=10),
+    )
+    return challenge.to_dict()
+
+
+def altcha_solved(payload: str) -> bool:
+    """The puzzle is solved, unexpired, and its solution not used before."""
+    if not payload or len(payload) > 2000:
+        return False
+    try:
+        ok, _error = altcha.verify_solution_v1(payload, _altcha_key(), check_expires=True)
+    except (ValueError, TypeError, KeyError):
+        return False
+    # A solution is good for one signature: remember it until it expires.
+    return ok and cache.add(f"altcha-used:{payload[-64:]}", True, 15 * 60)

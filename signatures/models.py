@@ -32,6 +32,13 @@ class Campaign(models.Model):
     pause_message = models.TextField(
         blank=True, help_text=_("Shown instead of the form while signing is paused.")
     )
+    proof_of_work = models.BooleanField(
+        default=False,
+        help_text=_(
+            "During a flood: signers' browsers solve a small puzzle (ALTCHA, no third party). "
+            "Needs JavaScript."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,9 +1,10 @@
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -46,6 +47,8 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     if verdict is abuse.Verdict.BLOCK:
         return rate_limited(request)
     form = SignatureForm(request.POST)
+    if campaign.proof_of_work and not abuse.altcha_solved(request.POST.get("altcha", "")):
+        form.add_error(None, _("Please wait until the check that you are not a robot is done."))
     if not form.is_valid():
         return _campaign_page(request, campaign, form, status=400)
     # New, repeated, held or dropped: the answer is the same, so neither a
@@ -67,6 +70,13 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         held=verdict is abuse.Verdict.HOLD,
     )
     return thanks
+
+
+@never_cache
+@require_GET
+def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
+    get_object_or_404(Campaign, slug=slug, proof_of_work=True)
+    return JsonResponse(abuse.altcha_challenge())
 
 
 @require_GET

@@ -7,82 +7,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('lead', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True, help_text='Paragraphs separated by a blank line.')),
-                ('call_to_action', models.TextField(blank=True)),
-                ('petition_text', models.TextField(help_text='What supporters sign.')),
-                ('target', models.CharField(max_length=200)),
-                ('salutation', models.CharField(max_length=200)),
-                ('hand_in_note', models.TextField(blank=True)),
-                ('goal', models.PositiveIntegerField(default=10000)),
-                ('opens_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closes_at', models.DateTimeField(blank=True, null=True)),
-                ('language', models.CharField(choices=[('en', 'English')], default='en', max_length=10)),
-                ('requires_confirmation', models.BooleanField(default=True, help_text='Signatures count only after the e-mail link is used.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("lead", models.TextField(blank=True)),
+                (
+                    "body",
+                    models.TextField(blank=True, help_text="Paragraphs separated by a blank line."),
+                ),
+                ("call_to_action", models.TextField(blank=True)),
+                ("petition_text", models.TextField(help_text="What supporters sign.")),
+                ("target", models.CharField(max_length=200)),
+                ("salutation", models.CharField(max_length=200)),
+                ("hand_in_note", models.TextField(blank=True)),
+                ("goal", models.PositiveIntegerField(default=10000)),
+                ("opens_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closes_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "language",
+                    models.CharField(choices=[("en", "English")], default="en", max_length=10),
+                ),
+                (
+                    "requires_confirmation",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Signatures count only after the e-mail link is used.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('closes_at__isnull', True), ('closes_at__gt', models.F('opens_at')), _connector='OR'), name='campaign_closes_after_it_opens')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("closes_at__isnull", True),
+                            ("closes_at__gt", models.F("opens_at")),
+                            _connector="OR",
+                        ),
+                        name="campaign_closes_after_it_opens",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CountDelta',
+            name="CountDelta",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', models.CharField(max_length=2)),
-                ('delta', models.SmallIntegerField()),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='signatures.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("country", models.CharField(max_length=2)),
+                ("delta", models.SmallIntegerField()),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="signatures.campaign",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CountryCount',
+            name="CountryCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('confirmed', models.IntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='country_counts', to='signatures.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                ("confirmed", models.IntegerField(default=0)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="country_counts",
+                        to="signatures.campaign",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'country'), name='countrycount_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "country"), name="countrycount_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('email', models.EmailField(help_text='As typed, trimmed.', max_length=254)),
-                ('email_canonical', models.CharField(editable=False, max_length=254)),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('consent', models.BooleanField(help_text='Agreed to have name and country handed in with the petition.')),
-                ('contact_opt_in', models.BooleanField(default=False)),
-                ('consent_version', models.CharField(editable=False, max_length=20)),
-                ('language', models.CharField(editable=False, max_length=10)),
-                ('network_hash', models.CharField(blank=True, editable=False, max_length=32)),
-                ('state', models.CharField(choices=[('pending', 'Pending confirmation'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected'), ('spam', 'Spam')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('emails_sent', models.PositiveSmallIntegerField(default=0)),
-                ('last_email_at', models.DateTimeField(blank=True, null=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='signatures.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("email", models.EmailField(help_text="As typed, trimmed.", max_length=254)),
+                ("email_canonical", models.CharField(editable=False, max_length=254)),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                (
+                    "consent",
+                    models.BooleanField(
+                        help_text="Agreed to have name and country handed in with the petition."
+                    ),
+                ),
+                ("contact_opt_in", models.BooleanField(default=False)),
+                ("consent_version", models.CharField(editable=False, max_length=20)),
+                ("language", models.CharField(editable=False, max_length=10)),
+                ("network_hash", models.CharField(blank=True, editable=False, max_length=32)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                            ("spam", "Spam"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("emails_sent", models.PositiveSmallIntegerField(default=0)),
+                ("last_email_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="signatures.campaign",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['campaign', 'state', 'country'], name='signature_campaign_state_cc'), models.Index(fields=['campaign', 'created_at'], name='signature_campaign_created'), models.Index(condition=models.Q(('state', 'pending')), fields=['created_at'], name='signature_pending_created')],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'email_canonical'), name='signature_unique_email_per_campaign'), models.CheckConstraint(condition=models.Q(('consent', True)), name='signature_requires_consent'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'confirmed'), _negated=True), ('confirmed_at__isnull', False), _connector='OR'), name='signature_confirmed_has_time')],
+                "indexes": [
+                    models.Index(
+                        fields=["campaign", "state", "country"], name="signature_campaign_state_cc"
+                    ),
+                    models.Index(
+                        fields=["campaign", "created_at"], name="signature_campaign_created"
+                    ),
+                    models.Index(
+                        condition=models.Q(("state", "pending")),
+                        fields=["created_at"],
+                        name="signature_pending_created",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "email_canonical"),
+                        name="signature_unique_email_per_campaign",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("consent", True)), name="signature_requires_consent"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "confirmed"), _negated=True),
+                            ("confirmed_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="signature_confirmed_has_time",
+                    ),
+                ],
             },
         ),
     ]

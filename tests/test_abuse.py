@@ -1,0 +1,171 @@
+import base64
+import json
+
+import altcha
+import pytest
+from django.urls import reverse
+
+from signatures import counts
+from signatures.models import Signature
+from tests.conftest import form_started
+
+
+@pytest.fixture
+def limits(settings):
+    settings.SIGN_RATE_IP_SOFT = "2/h"
+    settings.SIGN_RATE_IP_HARD = "4/h"
+    settings.SIGN_RATE_EMAIL_SOFT = "50/h"
+    settings.SIGN_RATE_EMAIL_HARD = "100/h"
+    return settings
+
+
+def post(client, campaign, sign_data, n: int, **extra):
+    return client.post(
+        campaign.get_absolute_url(), sign_data | {"email": f"person{n}@example.org"}, **extra
+    )
+
+
+def test_past_the_soft_limit_signatures_are_held_but_answered_as_usual(
+    client, make_campaign, sign_data, limits, moderator
+):
+    campaign = make_campaign(requires_confirmation=False)
+    answers = [post(client, campaign, sign_data, n) for n in range(3)]
+
+    assert [a.status_code for a in answers] == [302, 302, 302]
+    assert len({a["Location"] for a in answers}) == 1
+    states = list(Signature.objects.order_by("pk").values_list("state", flat=True))
+    assert states == ["confirmed", "confirmed", "held"]
+    assert counts.refresh(campaign).total == 2
+
+    client.force_login(moderator)
+    held = Signature.objects.get(state="held")
+    client.post(
+        reverse("admin:signatures_signature_changelist"),
+        {"action": "restore_signatures", "_selected_action": [held.pk]},
+    )
+    held.refresh_from_db()
+    assert held.state == Signature.State.CONFIRMED
+    assert counts.refresh(campaign).total == 3
+
+
+def test_a_held_signature_still_gets_its_confirmation_mail(
+    client, campaign, sign_data, limits, run_tasks, mailoutbox
+):
+    for n in range(3):
+        post(client, campaign, sign_data, n)
+    run_tasks()
+    assert len(mailoutbox) == 3
+    assert Signature.objects.filter(state="held").count() == 1
+
+
+def test_past_the_hard_limit_the_client_gets_429_and_nothing_is_stored(
+    client, campaign, sign_data, limits
+):
+    answers = [post(client, campaign, sign_data, n) for n in range(6)]
+    assert [a.status_code for a in answers] == [302, 302, 302, 302, 429, 429]
+    assert b"Too many attempts" in answers[-1].content
+    assert answers[-1]["Retry-After"] == "3600"
+    assert Signature.objects.count() == 4
+
+
+def test_one_address_has_limits_of_its_own(client, campaign, sign_data, settings):
+    settings.SIGN_RATE_EMAIL_SOFT = "1/h"
+    settings.SIGN_RATE_EMAIL_HARD = "2/h"
+    answers = [
+        client.post(campaign.get_absolute_url(), sign_data, REMOTE_ADDR=f"198.51.100.{n}")
+        for n in range(3)
+    ]
+    assert [a.status_code for a in answers] == [302, 302, 429]
+
+
+def test_a_spoofed_forwarded_for_header_changes_nothing(client, campaign, sign_data, limits):
+    answers = [
+        post(client, campaign, sign_data, n, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}") for n in range(6)
+    ]
+    assert [a.status_code for a in answers][-2:] == [429, 429]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_counts(client, campaign, sign_data, limits):
+    limits.TRUSTED_PROXY_COUNT = 1
+    answers = [
+        post(
+            client,
+            campaign,
+            sign_data,
+            n,
+            REMOTE_ADDR="10.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 203.0.113.{n}",  # spoofed, then the real client
+        )
+        for n in range(6)
+    ]
+    assert all(a.status_code == 302 for a in answers)
+    hashes = set(Signature.objects.values_list("network_hash", flat=True))
+    assert len(hashes) == 1  # 203.0.113.0/24, never the spoofed 6.6.6.x
+
+
+def test_switching_rate_limits_off(client, campaign, sign_data, limits):
+    limits.RATELIMIT_ENABLE = False
+    answers = [post(client, campaign, sign_data, n) for n in range(6)]
+    assert all(a.status_code == 302 for a in answers)
+    assert Signature.objects.filter(state="pending").count() == 6
+
+
+@pytest.mark.parametrize(
+    "trap",
+    [
+        lambda: {"website": "http://spam.example"},
+        lambda: {"started": form_started(seconds_ago=0)},
+        lambda: {"started": "forged:token"},
+        lambda: {"started": ""},
+    ],
+    ids=["honeypot", "too-fast", "forged-time", "no-time"],
+)
+def test_bots_are_dropped_quietly_with_the_answer_a_person_gets(client, campaign, sign_data, trap):
+    person = client.post(campaign.get_absolute_url(), sign_data | {"email": "p@example.org"})
+    bot = client.post(campaign.get_absolute_url(), sign_data | trap())
+    assert bot.status_code == person.status_code == 302
+    assert bot["Location"] == person["Location"]
+    assert list(Signature.objects.values_list("email", flat=True)) == ["p@example.org"]
+
+
+def solved(client, campaign) -> str:
+    challenge = client.get(reverse("signatures:altcha", args=[campaign.slug])).json()
+    solution = altcha.solve_challenge_v1(
+        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
+    )
+    payload = {
+        "algorithm": challenge["algorithm"],
+        "challenge": challenge["challenge"],
+        "number": solution.number,
+        "salt": challenge["salt"],
+        "signature": challenge["signature"],
+    }
+    return base64.b64encode(json.dumps(payload).encode()).decode()
+
+
+def test_proof_of_work_when_switched_on(client, make_campaign, sign_data, settings):
+    settings.ALTCHA_MAX_NUMBER = 2000
+    campaign = make_campaign(proof_of_work=True)
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "<altcha-widget" in page and "vendor/altcha/altcha" in page
+
+    missing = client.post(campaign.get_absolute_url(), sign_data)
+    assert missing.status_code == 400
+    assert b"not a robot" in missing.content
+
+    payload = solved(client, campaign)
+    assert (
+        client.post(campaign.get_absolute_url(), sign_data | {"altcha": payload}).status_code == 302
+    )
+    assert Signature.objects.count() == 1
+
+    replay = client.post(
+        campaign.get_absolute_url(), sign_data | {"email": "x@example.org", "altcha": payload}
+    )
+    assert replay.status_code == 400
+    assert Signature.objects.count() == 1
+
+
+def test_no_puzzle_is_served_when_proof_of_work_is_off(client, campaign):
+    assert client.get(reverse("signatures:altcha", args=[campaign.slug])).status_code == 404
+    assert b"altcha" not in client.get(campaign.get_absolute_url()).content
