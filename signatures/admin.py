@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from signatures import batches, dashboard, exports, moderation
 from signatures.forms import SignatureForm, canonical_email
-from signatures.models import Batch, Campaign, Invalidation, Signature
+from signatures.models import Batch, Campaign, CampaignTranslation, Invalidation, Signature
 from signatures.moderation import Action
 
 logger = logging.getLogger(__name__)
@@ -263,8 +263,15 @@ class SignatureAdmin(admin.ModelAdmin):
         ), False
 
 
+class CampaignTranslationInline(admin.StackedInline):
+    model = CampaignTranslation
+    extra = 0
+    verbose_name_plural = _("Translations (blank fields show the original text)")
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    inlines = [CampaignTranslationInline]
     list_display = ["title", "slug", "opens_at", "closes_at", "paused", "links"]
     list_editable = ["paused"]
     prepopulated_fields = {"slug": ["title"]}
@@ -285,7 +292,10 @@ class CampaignAdmin(admin.ModelAdmin):
             },
         ),
         (_("Signing"), {"fields": ["opens_at", "closes_at", "requires_confirmation"]}),
-        (_("Pause during an attack"), {"fields": ["paused", "pause_message"]}),
+        (
+            _("During an attack"),
+            {"fields": ["paused", "pause_message", "proof_of_work"]},
+        ),
     ]
 
     @admin.display(description=_("Pages"))
@@ -330,6 +340,7 @@ class CampaignAdmin(admin.ModelAdmin):
             raise PermissionDenied
         campaign = get_object_or_404(Campaign, pk=pk)
         ctx = {"campaign": campaign, "form": SignatureForm(), "count": 0, "progress": 0}
+        ctx["text"] = campaign.text(request.GET.get("language", campaign.language))
         ctx |= {"is_open": True, "preview": True}
         return TemplateResponse(request, "signatures/campaign.html", ctx)
 

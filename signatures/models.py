@@ -73,8 +73,60 @@ class Campaign(models.Model):
         grace = timedelta(hours=settings.CONFIRMATION_GRACE_HOURS)
         return (now or timezone.now()) < self.closes_at + grace
 
+    def text(self, language: str) -> "CampaignText":
+        """The campaign's texts in ``language``, falling back field by field to its own."""
+        if language != self.language:
+            for translation in self.translations.all():
+                if translation.language == language:
+                    return CampaignText(self, translation)
+        return CampaignText(self, None)
+
+
+class CampaignText:
+    TRANSLATED = [
+        "title",
+        "lead",
+        "body",
+        "call_to_action",
+        "petition_text",
+        "salutation",
+        "hand_in_note",
+        "pause_message",
+    ]
+
+    def __init__(self, campaign: Campaign, translation: "CampaignTranslation | None") -> None:
+        for name in self.TRANSLATED:
+            value = getattr(translation, name, "") if translation else ""
+            setattr(self, name, value or getattr(campaign, name))
+        self.language = translation.language if translation else campaign.language
+
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class CampaignTranslation(models.Model):
+    """A campaign's texts in another language; blank fields show the original."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=200, blank=True)
+    lead = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    call_to_action = models.TextField(blank=True)
+    petition_text = models.TextField(blank=True)
+    salutation = models.CharField(max_length=200, blank=True)
+    hand_in_note = models.TextField(blank=True)
+    pause_message = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "language"], name="campaigntranslation_unique_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.slug} ({self.language})"
 
 
 class Signature(models.Model):

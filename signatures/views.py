@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,19 +16,29 @@ from signatures.models import Campaign
 logger = logging.getLogger(__name__)
 
 
+def _page(
+    request: HttpRequest, template: str, campaign: Campaign, status: int = 200, **ctx: object
+) -> HttpResponse:
+    ctx |= {"campaign": campaign, "text": campaign.text(get_language())}
+    return render(request, template, ctx, status=status)
+
+
 def _campaign_page(
     request: HttpRequest, campaign: Campaign, form: SignatureForm, status: int = 200
 ) -> HttpResponse:
     tally = counts.get_counts(campaign)
-    ctx = {
-        "campaign": campaign,
-        "form": form,
-        "count": tally.total,
-        "progress": min(100, round(100 * tally.total / campaign.goal)) if campaign.goal else 0,
-        "is_open": campaign.takes_signatures(),
-        "canonical_url": settings.SITE_URL + campaign.get_absolute_url(),
-    }
-    return render(request, "signatures/campaign.html", ctx, status=status)
+    return _page(
+        request,
+        "signatures/campaign.html",
+        campaign,
+        status,
+        form=form,
+        count=tally.total,
+        progress=min(100, round(100 * tally.total / campaign.goal)) if campaign.goal else 0,
+        is_open=campaign.takes_signatures(),
+        canonical_url=settings.SITE_URL + campaign.get_absolute_url(),
+        share_image=settings.SITE_URL + static("img/share.png"),
+    )
 
 
 @require_GET
@@ -83,7 +94,7 @@ def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
     share_url = settings.SITE_URL + campaign.get_absolute_url()
-    return render(request, "signatures/thanks.html", {"campaign": campaign, "share_url": share_url})
+    return _page(request, "signatures/thanks.html", campaign, share_url=share_url)
 
 
 def _link_target(slug: str, token: str, salt: str, **kwargs: object) -> tuple[Campaign, int | None]:
@@ -99,13 +110,13 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         slug, token, services.CONFIRM_SALT, max_age=services.confirmation_max_age()
     )
     if signature_id is None:
-        return render(request, "signatures/link_invalid.html", {"campaign": campaign}, status=400)
+        return _page(request, "signatures/link_invalid.html", campaign, status=400)
     if request.method != "POST":
-        return render(request, "signatures/confirm.html", {"campaign": campaign})
+        return _page(request, "signatures/confirm.html", campaign)
     outcome = services.confirm(signature_id)
     if outcome == services.ConfirmOutcome.GONE:
-        return render(request, "signatures/link_invalid.html", {"campaign": campaign}, status=400)
-    return render(request, "signatures/confirmed.html", {"campaign": campaign, "outcome": outcome})
+        return _page(request, "signatures/link_invalid.html", campaign, status=400)
+    return _page(request, "signatures/confirmed.html", campaign, outcome=outcome)
 
 
 @never_cache
@@ -113,9 +124,9 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign, signature_id = _link_target(slug, token, services.WITHDRAW_SALT)
     if signature_id is None:
-        return render(request, "signatures/link_invalid.html", {"campaign": campaign}, status=400)
+        return _page(request, "signatures/link_invalid.html", campaign, status=400)
     if request.method != "POST":
-        return render(request, "signatures/withdraw.html", {"campaign": campaign})
+        return _page(request, "signatures/withdraw.html", campaign)
     services.withdraw(signature_id)
     return redirect("signatures:withdrawn", campaign.slug)
 
@@ -123,7 +134,7 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @require_GET
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
-    return render(request, "signatures/withdrawn.html", {"campaign": campaign})
+    return _page(request, "signatures/withdrawn.html", campaign)
 
 
 @require_GET
