@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from signatures.models import Signature
+from signatures.models import Campaign, Signature
 from signatures.services import CONFIRM_SALT, WITHDRAW_SALT, make_token
 
 
@@ -29,6 +29,11 @@ def send(name: str, to: str, ctx: dict, language: str) -> None:
 
 def send_confirmation(signature: Signature) -> None:
     campaign = signature.campaign
+    with translation.override(campaign.language):  # links too: /en/assange/...
+        _send_confirmation(signature, campaign)
+
+
+def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
     confirm_token = make_token(signature.pk, CONFIRM_SALT)
     withdraw_token = make_token(signature.pk, WITHDRAW_SALT)
     ctx = {

@@ -10,7 +10,7 @@ from signatures.models import Signature
 
 
 def link(message, kind: str) -> str:
-    match = re.search(rf"https://petition\.example\.org(/[\w-]+/{kind}/[^/\s]+/)", message.body)
+    match = re.search(rf"https://petition\.example\.org(/en/[\w-]+/{kind}/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 
@@ -73,7 +73,7 @@ def test_using_the_link_again_is_harmless(client, signed, campaign):
 
 @pytest.mark.parametrize("token", ["nonsense", "MQ:1xVkjV:forged-signature-value", ""])
 def test_forged_links_get_a_clear_page(client, campaign, token):
-    response = client.get(f"/{campaign.slug}/confirm/{token}/")
+    response = client.get(f"/en/{campaign.slug}/confirm/{token}/")
     assert response.status_code in {400, 404}
     if response.status_code == 400:
         assert b"This link does not work" in response.content
@@ -91,7 +91,7 @@ def test_tampered_link_is_refused(client, signed):
 def test_a_withdraw_token_does_not_confirm(client, signed):
     signature, message = signed
     token = link(message, "withdraw").split("/")[-2]
-    response = client.post(f"/{signature.campaign.slug}/confirm/{token}/")
+    response = client.post(f"/en/{signature.campaign.slug}/confirm/{token}/")
     assert response.status_code == 400
 
 
@@ -102,7 +102,7 @@ def test_expired_link_is_refused(client, signed, monkeypatch):
     token = services.make_token(signature.pk, services.CONFIRM_SALT)
     monkeypatch.undo()
 
-    response = client.post(f"/{signature.campaign.slug}/confirm/{token}/")
+    response = client.post(f"/en/{signature.campaign.slug}/confirm/{token}/")
 
     assert response.status_code == 400
     signature.refresh_from_db()

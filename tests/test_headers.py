@@ -20,7 +20,7 @@ def parse_csp(header: str) -> dict[str, str]:
     return dict(part.strip().split(" ", 1) for part in header.split(";"))
 
 
-@pytest.mark.parametrize("path", ["/test-action/", "/test-action/thanks/", "/privacy/"])
+@pytest.mark.parametrize("path", ["/en/test-action/", "/en/test-action/thanks/", "/en/privacy/"])
 def test_pages_send_a_strict_policy(client, campaign, path):
     response = client.get(path, secure=True)
     csp = parse_csp(response["Content-Security-Policy"])

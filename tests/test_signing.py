@@ -13,7 +13,7 @@ def test_valid_signature_is_stored_once_with_consent_proof(client, campaign, sig
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"/{campaign.slug}/thanks/"
+    assert response["Location"] == f"/en/{campaign.slug}/thanks/"
     signature = Signature.objects.get()
     assert signature.email == "Ada.Lovelace@Example.org"
     assert signature.email_canonical == "ada.lovelace@example.org"
@@ -41,9 +41,9 @@ def test_addresses_in_one_network_share_a_hash_and_others_do_not(client, campaig
 
 
 def test_thank_you_page_has_share_links_with_the_campaign_url(client, campaign):
-    html = client.get(f"/{campaign.slug}/thanks/").content.decode()
-    assert "https%3A//petition.example.org/test-action/" in html
-    assert 'value="https://petition.example.org/test-action/"' in html
+    html = client.get(f"/en/{campaign.slug}/thanks/").content.decode()
+    assert "https%3A//petition.example.org/en/test-action/" in html
+    assert 'value="https://petition.example.org/en/test-action/"' in html
     assert "<script" not in html
 
 

@@ -5,34 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signatures', '0008_proof_of_work'),
+        ("signatures", "0008_proof_of_work"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='campaign',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('de', 'Deutsch'), ('fr', 'Français'), ('es', 'Español')], default='en', max_length=10),
+            model_name="campaign",
+            name="language",
+            field=models.CharField(
+                choices=[
+                    ("en", "English"),
+                    ("de", "Deutsch"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                ],
+                default="en",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='CampaignTranslation',
+            name="CampaignTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('de', 'Deutsch'), ('fr', 'Français'), ('es', 'Español')], max_length=10)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('lead', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True)),
-                ('call_to_action', models.TextField(blank=True)),
-                ('petition_text', models.TextField(blank=True)),
-                ('salutation', models.CharField(blank=True, max_length=200)),
-                ('hand_in_note', models.TextField(blank=True)),
-                ('pause_message', models.TextField(blank=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='signatures.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("de", "Deutsch"),
+                            ("fr", "Français"),
+                            ("es", "Español"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("lead", models.TextField(blank=True)),
+                ("body", models.TextField(blank=True)),
+                ("call_to_action", models.TextField(blank=True)),
+                ("petition_text", models.TextField(blank=True)),
+                ("salutation", models.CharField(blank=True, max_length=200)),
+                ("hand_in_note", models.TextField(blank=True)),
+                ("pause_message", models.TextField(blank=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="signatures.campaign",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'language'), name='campaigntranslation_unique_language')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "language"), name="campaigntranslation_unique_language"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,82 @@
+import io
+
+import pytest
+from django.utils import translation
+from pypdf import PdfReader
+
+from signatures import batches
+from signatures.models import CampaignTranslation
+
+
+@pytest.mark.parametrize(
+    ("prefix", "lang", "button", "country"),
+    [
+        ("/en", "en", "Sign the petition", "Germany"),
+        ("/de", "de", "Petition unterschreiben", "Deutschland"),
+        ("/fr", "fr", "Signer la pétition", "Allemagne"),
+        ("/es", "es", "Firmar la petición", "Alemania"),
+    ],
+)
+def test_the_campaign_page_reads_in_four_languages(client, db, prefix, lang, button, country):
+    html = client.get(f"{prefix}/assange/").content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert button in html
+    assert f'<option value="DE">{country}</option>' in html
+    assert f'action="{prefix}/assange/"' in html
+
+
+def test_the_browser_preference_picks_the_language(client, db):
+    response = client.get("/assange/", HTTP_ACCEPT_LANGUAGE="fr-CH, fr;q=0.9, en;q=0.5")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/assange/"
+
+
+def test_the_switcher_works_without_javascript(client, db):
+    page = client.get("/en/assange/").content.decode()
+    assert 'name="language" value="de"' in page
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/en/assange/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/de/assange/"
+
+
+def test_campaign_texts_follow_the_language_and_fall_back_per_field(client, campaign):
+    CampaignTranslation.objects.create(
+        campaign=campaign,
+        language="de",
+        title="Pressefreiheit",
+        petition_text="Anklage fallen lassen.",
+    )
+    html = client.get(f"/de/{campaign.slug}/").content.decode()
+    assert "Pressefreiheit" in html
+    assert "Anklage fallen lassen." in html
+    assert campaign.lead in html  # not translated: the original shows
+    assert "Pressefreiheit" not in client.get(f"/fr/{campaign.slug}/").content.decode()
+
+
+def test_signing_in_another_language_keeps_the_mail_and_pdf_in_the_addressees_language(
+    client, make_campaign, sign_data, run_tasks, mailoutbox
+):
+    campaign = make_campaign(requires_confirmation=False)
+    CampaignTranslation.objects.create(
+        campaign=campaign,
+        language="de",
+        title="Pressefreiheit",
+        petition_text="Anklage fallen lassen.",
+    )
+    client.post(f"/de/{campaign.slug}/", sign_data)
+    batch = batches.create(campaign, "GB", None)
+
+    with translation.override("de"):
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(batches.pdf(batch))).pages)
+    assert campaign.title in text and campaign.petition_text in text
+    assert "Pressefreiheit" not in text and "United Kingdom" in text
+
+
+def test_share_tags_and_canonical_url(client, db):
+    html = client.get("/de/assange/").content.decode()
+    assert '<link rel="canonical" href="https://petition.example.org/de/assange/">' in html
+    assert (
+        '<meta property="og:title" content="USA must drop charges against Julian Assange">' in html
+    )
+    assert 'content="https://petition.example.org/static/img/share.png"' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
