@@ -36,6 +36,8 @@ def _failure_keys(request: HttpRequest) -> list[tuple[str, int]]:
 
 
 class StaffAdminSite(admin.AdminSite):
+    site_header = "Petition staff"
+    site_title = "Petition staff"
     login_form = OptionalOTPAuthenticationForm
     login_template = "otp/admin111/login.html"
 

@@ -61,7 +61,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     if campaign.proof_of_work and not abuse.altcha_solved(request.POST.get("altcha", "")):
         form.add_error(None, _("Please wait until the check that you are not a robot is done."))
     if not form.is_valid():
-        return _campaign_page(request, campaign, form, status=400)
+        return _campaign_page(request, campaign, form)
     # New, repeated, held or dropped: the answer is the same, so neither a
     # stranger nor a bot learns anything from it.
     thanks = redirect("signatures:thanks", campaign.slug)

@@ -2,8 +2,10 @@ import os
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.core import signing
 from django.core.cache import cache
@@ -21,14 +23,15 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
     Transactional tests empty every table when they finish, and --reuse-db
     keeps that empty database for the next run.
     """
-    from importlib import import_module
-
-    from django.apps import apps
-
     with django_db_blocker.unblock():
         import_module("signatures.migrations.0002_seed_assange_campaign").seed(apps, None)
-        import_module("signatures.migrations.0004_roles").create_roles(apps, None)
-        import_module("signatures.migrations.0006_batch_roles").grant(apps, None)
+        seed_roles()
+
+
+def seed_roles() -> None:
+    """The Moderators and Organisers groups, as the migrations make them."""
+    import_module("signatures.migrations.0004_roles").create_roles(apps, None)
+    import_module("signatures.migrations.0006_batch_roles").grant(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -109,6 +112,7 @@ def make_staff(db) -> Callable[[str], AbstractUser]:
     from django.contrib.auth.models import Group, User
 
     def make(group: str) -> AbstractUser:
+        seed_roles()  # a transactional test before this one emptied the tables
         user = User.objects.create_user(group.lower(), f"{group.lower()}@example.org", "pw")
         user.is_staff = True
         user.save()
@@ -219,3 +223,62 @@ def gunicorn(collected_static, transactional_db, settings) -> Callable[..., str]
     for server in servers:
         server.terminate()
         server.wait(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; the browser tests skip where it is absent."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install it with bin/system-packages")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test still
+    # talks to the database synchronously, which is safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def site(live_server, transactional_db, settings) -> str:
+    """The live test server, with fill-time checks off: a script types fast."""
+    settings.SIGN_MIN_FILL_SECONDS = 0
+    return live_server.url
+
+
+@pytest.fixture
+def open_page(browser):
+    """New pages that record console errors; each test asserts there were none."""
+    contexts = []
+
+    def open_page(javascript: bool = True, width: int = 1280, height: int = 900):
+        context = browser.new_context(
+            java_script_enabled=javascript, viewport={"width": width, "height": height}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
