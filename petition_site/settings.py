@@ -90,13 +90,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "petition_site.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "petition",
         }
     }
-    # django-ratelimit lists only django-redis; Django's own RedisCache gives
-    # it the atomic add() and incr() it needs.
+    # django-ratelimit lists only django-redis; Django's own RedisCache (which
+    # ours extends) gives it the atomic add() and incr() it needs.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -187,6 +187,7 @@ CONFIRMATION_MAX_EMAILS = env.int("CONFIRMATION_MAX_EMAILS", default=5)
 CONFIRMATION_GRACE_HOURS = 24
 PURGE_UNCONFIRMED_DAYS = env.int("PURGE_UNCONFIRMED_DAYS", default=30)
 COUNT_REFRESH_SECONDS = env.int("COUNT_REFRESH_SECONDS", default=30)
+CAMPAIGN_CACHE_SECONDS = env.float("CAMPAIGN_CACHE_SECONDS", default=2.0)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
 
 # Abuse protection (signatures/abuse.py). Past a soft limit a signature is

@@ -3,8 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from signatures import views
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    # The same in every language, so outside the language prefixes.
+    path("<slug:slug>/count.json", views.count_json, name="count_json"),
+    path("<slug:slug>/countries.json", views.countries_json, name="countries_json"),
     path("i18n/", include("django.conf.urls.i18n")),
     # /en/assange/, /de/assange/ ...; /assange/ redirects by the visitor's language.
     *i18n_patterns(path("", include("signatures.urls"))),

@@ -7,6 +7,7 @@ request every ``COUNT_REFRESH_SECONDS``. ``recount`` rebuilds the table from
 the signatures themselves and reports any drift it corrected.
 """
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from signatures.models import Campaign, CountDelta, CountryCount, Signature
 class Counts:
     total: int = 0
     by_country: dict[str, int] = field(default_factory=dict)
+    counted_at: float = field(default=0.0, compare=False)
 
 
 def record(campaign_id: int, country: str, delta: int) -> None:
@@ -63,7 +65,7 @@ def _stored(campaign_id: int) -> Counts:
         .order_by("-confirmed", "country")
         .values_list("country", "confirmed")
     )
-    return Counts(total=sum(by_country.values()), by_country=by_country)
+    return Counts(sum(by_country.values()), by_country, time.time())
 
 
 def _cache_key(campaign_id: int) -> str:
@@ -71,18 +73,19 @@ def _cache_key(campaign_id: int) -> str:
 
 
 def get_counts(campaign: Campaign) -> Counts:
-    """Counts at most ``COUNT_REFRESH_SECONDS`` old; one caller refreshes them."""
+    """Counts at most ``COUNT_REFRESH_SECONDS`` old: one cache read per call.
+
+    When they are older, the one caller that wins the refresh lock folds in
+    the new deltas; everybody else keeps reading the snapshot meanwhile.
+    """
     key = _cache_key(campaign.pk)
-    if cache.add(f"{key}:refreshing", True, settings.COUNT_REFRESH_SECONDS):
-        flush(campaign.pk)
-        counts = _stored(campaign.pk)
-        cache.set(key, counts, None)
-        return counts
     counts = cache.get(key)
-    if counts is None:
-        counts = _stored(campaign.pk)
-        cache.set(key, counts, None)
-    return counts
+    fresh = settings.COUNT_REFRESH_SECONDS
+    if counts is not None and time.time() - counts.counted_at < fresh:
+        return counts
+    if cache.add(f"{key}:refreshing", True, fresh):
+        return refresh(campaign)
+    return counts if counts is not None else _stored(campaign.pk)
 
 
 def refresh(campaign: Campaign) -> Counts:

@@ -1,10 +1,13 @@
 import re
 import time
 import unicodedata
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -58,6 +61,13 @@ def filled_by_a_person(token: str) -> bool:
     return isinstance(started, int) and time.time() - started >= settings.SIGN_MIN_FILL_SECONDS
 
 
+@lru_cache(maxsize=16)
+def country_choices(language: str) -> list[tuple[str, str]]:
+    """Countries sorted by their names in ``language``: worked out once per process."""
+    with translation.override(language):
+        return [("", str(_("Choose your country"))), *((c.code, str(c.name)) for c in countries)]
+
+
 class CountryChoiceField(forms.ChoiceField):
     def to_python(self, value: object) -> str:
         return super().to_python(value).strip().upper()
@@ -104,7 +114,7 @@ class SignatureForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["started"] = form_started_token()
+            self.initial.setdefault("started", form_started_token())
         # django-countries sorts by the active language's names and caches them.
         self.fields["country"].choices = [("", _("Choose your country")), *countries]
 

@@ -40,6 +40,7 @@ class Campaign(models.Model):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -127,6 +128,11 @@ class CampaignTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign.slug} ({self.language})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)
+        # The campaign's version keys its rendered pages (signatures.views).
+        Campaign.objects.filter(pk=self.campaign_id).update(updated_at=timezone.now())
 
 
 class Signature(models.Model):

@@ -1,7 +1,10 @@
 import logging
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import get_language
@@ -10,10 +13,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from signatures import abuse, counts, services
-from signatures.forms import SignatureForm, canonical_email
+from signatures.forms import SignatureForm, canonical_email, form_started_token
 from signatures.models import Campaign
 
 logger = logging.getLogger(__name__)
+
+
+# Campaigns are read on every request and change rarely: each process keeps
+# them for CAMPAIGN_CACHE_SECONDS, so an edit (a pause, say) shows within that.
+_campaigns: dict[str, tuple[float, Campaign]] = {}
+
+
+def _campaign(slug: str) -> Campaign:
+    now = time.monotonic()
+    cached = _campaigns.get(slug)
+    if cached and now - cached[0] < settings.CAMPAIGN_CACHE_SECONDS:
+        return cached[1]
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("translations"), slug=slug)
+    _campaigns[slug] = (now, campaign)  # only slugs that exist: bounded
+    return campaign
 
 
 def _page(
@@ -24,21 +42,49 @@ def _page(
 
 
 def _campaign_page(
-    request: HttpRequest, campaign: Campaign, form: SignatureForm, status: int = 200
+    request: HttpRequest, campaign: Campaign, form: SignatureForm, **ctx: object
 ) -> HttpResponse:
     tally = counts.get_counts(campaign)
     return _page(
         request,
         "signatures/campaign.html",
         campaign,
-        status,
         form=form,
         count=tally.total,
         progress=min(100, round(100 * tally.total / campaign.goal)) if campaign.goal else 0,
         is_open=campaign.takes_signatures(),
         canonical_url=settings.SITE_URL + campaign.get_absolute_url(),
         share_image=settings.SITE_URL + static("img/share.png"),
+        **ctx,
     )
+
+
+# The campaign page with an empty form is the same for every visitor but for
+# two tokens, so each process renders it once per campaign version, language,
+# count and open state, and then only fills the tokens in.
+CSRF_MARK = "csrf-token-mark-7c1e9"
+STARTED_MARK = "form-started-mark-7c1e9"
+_rendered: OrderedDict[tuple, str] = OrderedDict()
+RENDERED_MAX = 64
+
+
+def _blank_campaign_page(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    key = (
+        campaign.pk,
+        campaign.updated_at,
+        get_language(),
+        counts.get_counts(campaign).total,
+        campaign.takes_signatures(),
+    )
+    html = _rendered.get(key)
+    if html is None:
+        form = SignatureForm(initial={"started": STARTED_MARK})
+        html = _campaign_page(request, campaign, form, csrf_token=CSRF_MARK).content.decode()
+        _rendered[key] = html
+        while len(_rendered) > RENDERED_MAX:
+            _rendered.popitem(last=False)
+    html = html.replace(CSRF_MARK, get_token(request)).replace(STARTED_MARK, form_started_token())
+    return HttpResponse(html)
 
 
 @require_GET
@@ -48,9 +94,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, slug=slug)
+    campaign = _campaign(slug)
     if request.method != "POST":
-        return _campaign_page(request, campaign, SignatureForm())
+        return _blank_campaign_page(request, campaign)
 
     if not campaign.takes_signatures():
         return redirect(campaign)
@@ -83,6 +129,33 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     return thanks
 
 
+def _public_json(data: dict) -> JsonResponse:
+    response = JsonResponse(data)
+    # A CDN or reverse proxy absorbs the polling; it may serve a stale copy
+    # while it refreshes, or while the site is down.
+    fresh = settings.COUNT_REFRESH_SECONDS
+    response["Cache-Control"] = (
+        f"public, max-age={fresh}, stale-while-revalidate={fresh * 2}, stale-if-error=86400"
+    )
+    return response
+
+
+@require_GET
+def count_json(request: HttpRequest, slug: str) -> JsonResponse:
+    campaign = _campaign(slug)
+    tally = counts.get_counts(campaign)
+    return _public_json({"campaign": campaign.slug, "count": tally.total, "goal": campaign.goal})
+
+
+@require_GET
+def countries_json(request: HttpRequest, slug: str) -> JsonResponse:
+    campaign = _campaign(slug)
+    tally = counts.get_counts(campaign)
+    return _public_json(
+        {"campaign": campaign.slug, "count": tally.total, "countries": tally.by_country}
+    )
+
+
 @never_cache
 @require_GET
 def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
@@ -92,13 +165,13 @@ def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
 
 @require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, slug=slug)
+    campaign = _campaign(slug)
     share_url = settings.SITE_URL + campaign.get_absolute_url()
     return _page(request, "signatures/thanks.html", campaign, share_url=share_url)
 
 
 def _link_target(slug: str, token: str, salt: str, **kwargs: object) -> tuple[Campaign, int | None]:
-    campaign = get_object_or_404(Campaign, slug=slug)
+    campaign = _campaign(slug)
     return campaign, services.read_token(token, salt, **kwargs)
 
 
@@ -133,7 +206,7 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @require_GET
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, slug=slug)
+    campaign = _campaign(slug)
     return _page(request, "signatures/withdrawn.html", campaign)
 
 

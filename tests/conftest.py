@@ -1,4 +1,5 @@
 import os
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -9,9 +10,11 @@ from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.core import signing
 from django.core.cache import cache
+from django.utils import translation
 from django.core.management import call_command
 from django.utils import timezone
 
+from signatures import views
 from signatures.forms import FILL_SALT
 from signatures.models import Campaign
 
@@ -44,8 +47,17 @@ def _plain_static_storage(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
+def _empty_cache(settings) -> None:
     cache.clear()
+    # Tests change campaigns and look at once; the site may show them 2 s late.
+    settings.CAMPAIGN_CACHE_SECONDS = 0
+    views._campaigns.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    # A request in another language leaves it active in the test's thread.
+    translation.activate("en")
 
 
 @pytest.fixture
@@ -282,3 +294,9 @@ def open_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def shown_count(client, campaign: Campaign) -> int:
+    """The signature count a visitor reads on the campaign page."""
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    return int(re.search(r'<strong class="count">([\d,]+)</strong>', html)[1].replace(",", ""))

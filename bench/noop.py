@@ -1,0 +1,10 @@
+"""The do-nothing WSGI app: the baseline every scenario is compared with."""
+
+from collections.abc import Callable, Iterable
+
+BODY = b"ok\n"
+
+
+def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(BODY)))])
+    return [BODY]

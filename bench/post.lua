@@ -1,0 +1,52 @@
+-- wrk: POST a form to one path per request, counting the answers.
+-- Usage: wrk -tTHREADS ... -s post.lua URL -- MODE COOKIE TOKEN STARTED THREADS [PATHS_FILE]
+--   MODE sign:    fresh addresses on every request, to the URL's path
+--   MODE confirm: the next confirmation path from PATHS_FILE each time
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  mode, cookie, token, started = args[1], args[2], args[3], args[4]
+  stride = tonumber(args[5])
+  id = wrk.thread:get("id")
+  n, good, bad = 0, 0, 0
+  paths = {}
+  if mode == "confirm" then
+    for line in io.lines(args[6]) do table.insert(paths, line) end
+  end
+  headers = {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=" .. cookie,
+  }
+end
+
+function request()
+  n = n + 1
+  if mode == "sign" then
+    local body = "csrfmiddlewaretoken=" .. token .. "&started=" .. started ..
+      "&first_name=Bench&last_name=Signer" .. id .. "x" .. n ..
+      "&email=bench-" .. id .. "-" .. n .. "%40example.org&country=DE&consent=on"
+    return wrk.format("POST", wrk.path, headers, body)
+  end
+  -- Threads take interleaved paths, so no two requests confirm the same one.
+  local index = ((n - 1) * stride + id - 1) % #paths + 1
+  return wrk.format("POST", paths[index], headers, "csrfmiddlewaretoken=" .. token)
+end
+
+function response(status, headers, body)
+  local expected = (mode == "sign") and 302 or 200
+  if status == expected then good = good + 1 else bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  local g, b = 0, 0
+  for _, thread in ipairs(threads) do
+    g = g + thread:get("good")
+    b = b + thread:get("bad")
+  end
+  io.write(string.format("GOOD %d\nBAD %d\n", g, b))
+end
