@@ -1,7 +1,7 @@
 """E-mails to signers. Templates: emails/<name>-subject, -body-text, -body-html."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -15,6 +15,28 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+# A worker sends mail after mail: it keeps its SMTP connection open between
+# them instead of connecting, greeting and quitting for every message.
+_open: dict = {}
+
+
+def _deliver(message: EmailMultiAlternatives) -> None:
+    config = settings.MAILERS["default"]
+    if _open.get("config") != config:
+        if connection := _open.pop("connection", None):
+            connection.close()
+        _open["connection"] = mailers.default
+        _open["connection"].open()
+        _open["config"] = config
+    try:
+        _open["connection"].send_messages([message])
+    except Exception:
+        # Start afresh next time: the server may have dropped us.
+        _open.pop("config")
+        _open.pop("connection").close()
+        raise
+
+
 def send(name: str, to: str, ctx: dict, language: str) -> None:
     with translation.override(language):
         subject = render_to_string(f"emails/{name}-subject.html", ctx).strip()
@@ -24,7 +46,7 @@ def send(name: str, to: str, ctx: dict, language: str) -> None:
         " ".join(subject.split()), text, to=[to], headers={"Auto-Submitted": "auto-generated"}
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    _deliver(message)
 
 
 def send_confirmation(signature: Signature) -> None:
