@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test lint format
+.PHONY: run test format bench
 
 run:  ## the site with the seeded campaign on http://127.0.0.1:8000 (SQLite, no server needed)
 	./bin/venv
@@ -16,3 +16,7 @@ format:
 	./bin/venv
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+bench:  ## load benchmark on loopback (needs wrk, PostgreSQL, Redis); see docs/benchmarks.md
+	./bin/venv
+	.venv/bin/python bench/run.py

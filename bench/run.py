@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,12 +56,13 @@ def run(*args: str, env: dict | None = None) -> str:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict, workers: int):
+def gunicorn(app: str, env: dict, workers: int) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", app],
         cwd=ROOT,
-        env=env | {
+        env=env
+        | {
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": str(workers),
             "GUNICORN_ACCESSLOG": "",
@@ -83,10 +85,27 @@ def to_ms(value: str) -> float:
 
 
 def wrk(url: str, duration: int, connections: int, *lua_args: str) -> dict:
-    args = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    args = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "5s",
+    ]
     if lua_args:
         mode, *rest = lua_args
-        args += ["-s", str(ROOT / "bench" / "post.lua"), url, "--", mode, *rest[:3], str(THREADS), *rest[3:]]
+        args += [
+            "-s",
+            str(ROOT / "bench" / "post.lua"),
+            url,
+            "--",
+            mode,
+            *rest[:3],
+            str(THREADS),
+            *rest[3:],
+        ]
     else:
         args.append(url)
     out = run(*args)
@@ -99,7 +118,9 @@ def wrk(url: str, duration: int, connections: int, *lua_args: str) -> dict:
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         errors += int(match[1])
-    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    ):
         errors += sum(int(n) for n in match.groups())
     if match := re.search(r"GOOD (\d+)\nBAD (\d+)", out):
         result["good"], bad = int(match[1]), int(match[2])
@@ -140,15 +161,26 @@ def worker_rate(env: dict, workers: int, seconds: int) -> dict:
     """Confirmation mails per second that `workers` db_worker processes deliver."""
     port = free_port()
     count_file = Path(tempfile.mkstemp()[1])
-    sink = subprocess.Popen([PYTHON, str(ROOT / "bench" / "smtp_sink.py"), str(port), str(count_file)])
+    sink = subprocess.Popen(
+        [PYTHON, str(ROOT / "bench" / "smtp_sink.py"), str(port), str(count_file)]
+    )
     time.sleep(1)
     queued = sql("SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
     worker_env = env | {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
     started = time.monotonic()
     processes = [
         subprocess.Popen(
-            [PYTHON, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay",
-             "--interval", "0.1", "-v0"],
+            [
+                PYTHON,
+                "manage.py",
+                "db_worker",
+                "--batch",
+                "--no-reload",
+                "--no-startup-delay",
+                "--interval",
+                "0.1",
+                "-v0",
+            ],
             cwd=ROOT,
             env=worker_env,
         )
@@ -186,18 +218,30 @@ def seed_export(country: str, rows: int) -> None:
 
 
 def export(env: dict, country: str, kind: str) -> dict:
-    made = run(PYTHON, "manage.py", "shell", "-v0", "-c",
-               "from signatures import batches; from signatures.models import Campaign; "
-               f"print(batches.create(Campaign.objects.get(slug='assange'), '{country}', None).pk)",
-               env=env)
+    made = run(
+        PYTHON,
+        "manage.py",
+        "shell",
+        "-v0",
+        "-c",
+        "from signatures import batches; from signatures.models import Campaign; "
+        f"print(batches.create(Campaign.objects.get(slug='assange'), '{country}', None).pk)",
+        env=env,
+    )
     return json.loads(run(PYTHON, "bench/export_batch.py", kind, made.strip(), env=env))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 0)) or (os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", 0)) or (os.cpu_count() or 1) * 2 + 1,
+    )
     parser.add_argument("--skip-exports", action="store_true", help="leave out the 1M-row exports")
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -251,8 +295,10 @@ def main() -> None:
 
         cookie, token, started = form_tokens(page)
         results["signing"] = sign = wrk(page, *args, "sign", cookie, token, started)
-        rows = sql("SELECT count(*), count(DISTINCT email_canonical) FROM signatures_signature "
-                   "WHERE email LIKE 'bench-%%'")[0]
+        rows = sql(
+            "SELECT count(*), count(DISTINCT email_canonical) FROM signatures_signature "
+            "WHERE email LIKE 'bench-%%'"
+        )[0]
         tasks = sql("SELECT count(*) FROM django_tasks_database_dbtaskresult")[0][0]
         sign["rows"], sign["distinct_rows"], sign["mail_tasks"] = rows[0], rows[1], tasks
         # wrk stops with up to one request per connection still in flight: the
@@ -262,16 +308,28 @@ def main() -> None:
         sign["unanswered_in_flight"] = rows[0] - sign["good"] if rows[0] > sign["good"] else 0
 
         # The mail worker, against an SMTP sink, on the signing scenario's queue.
-        results["mail_worker"] = worker_rate(env, workers=os.cpu_count() or 1, seconds=30)
+        results["mail_worker"] = worker_rate(env, workers=2 * (os.cpu_count() or 1), seconds=30)
 
-        ids = [r[0] for r in sql("SELECT id FROM signatures_signature WHERE state = 'pending' "
-                                 "ORDER BY id LIMIT 200000")]
+        ids = [
+            r[0]
+            for r in sql(
+                "SELECT id FROM signatures_signature WHERE state = 'pending' "
+                "ORDER BY id LIMIT 200000"
+            )
+        ]
         paths_file = Path(tempfile.mkstemp(suffix=".txt")[1])
         paths_file.write_text(
-            "".join(f"/en/assange/confirm/{services.make_token(i, services.CONFIRM_SALT)}/\n" for i in ids)
+            "".join(
+                f"/en/assange/confirm/{services.make_token(i, services.CONFIRM_SALT)}/\n"
+                for i in ids
+            )
         )
-        results["confirm_clicks"] = confirm = wrk(page, *args, "confirm", cookie, token, started, str(paths_file))
-        confirm["confirmed_rows"] = sql("SELECT count(*) FROM signatures_signature WHERE state = 'confirmed'")[0][0]
+        results["confirm_clicks"] = confirm = wrk(
+            page, *args, "confirm", cookie, token, started, str(paths_file)
+        )
+        confirm["confirmed_rows"] = sql(
+            "SELECT count(*) FROM signatures_signature WHERE state = 'confirmed'"
+        )[0][0]
         paths_file.unlink()
 
     if not options.skip_exports:
@@ -290,20 +348,29 @@ def report(results: dict) -> None:
     print(f"{'scenario':<16}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'× baseline':>12}")
     for name in ["baseline", "campaign_page", "count_json", "signing", "confirm_clicks"]:
         r = results[name]
-        print(f"{name:<16}{r['rps']:>10.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}{r['rps'] / base:>12.2f}")
+        latency = f"{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
+        print(f"{name:<16}{r['rps']:>10.0f}{latency}{r['errors']:>8}{r['rps'] / base:>12.2f}")
     s = results["signing"]
-    print(f"\nsigning: {s['good']} accepted POSTs, {s['rows']} rows ({s['unanswered_in_flight']} finished "
-          f"after wrk stopped), {s['distinct_rows']} distinct, {s['mail_tasks']} mail tasks; "
-          f"lost: {s['lost']}, duplicated: {s['duplicated']}")
-    print(f"confirm clicks: {results['confirm_clicks']['good']} answered, "
-          f"{results['confirm_clicks']['confirmed_rows']} rows confirmed")
+    print(
+        f"\nsigning: {s['good']} accepted POSTs, {s['rows']} rows "
+        f"({s['unanswered_in_flight']} finished after wrk stopped), "
+        f"{s['distinct_rows']} distinct, {s['mail_tasks']} mail tasks; "
+        f"lost: {s['lost']}, duplicated: {s['duplicated']}"
+    )
+    print(
+        f"confirm clicks: {results['confirm_clicks']['good']} answered, "
+        f"{results['confirm_clicks']['confirmed_rows']} rows confirmed"
+    )
     w = results["mail_worker"]
-    print(f"mail worker: {w['sent']} of {w['queued']} queued mails in {w['seconds']:.1f} s = "
-          f"{w['per_second']:.0f}/s (signing took {s['rps']:.0f}/s)")
+    print(
+        f"mail worker: {w['sent']} of {w['queued']} queued mails in {w['seconds']:.1f} s = "
+        f"{w['per_second']:.0f}/s (signing took {s['rps']:.0f}/s)"
+    )
     for name in ["export_csv_1m", "export_pdf_100k"]:
         if name in results:
             e = results[name]
-            print(f"{name}: {e['seconds']:.1f} s, peak {e['peak_mb']:.0f} MB, {e['bytes'] / 1e6:.1f} MB file")
+            size = e["bytes"] / 1e6
+            print(f"{name}: {e['seconds']:.1f} s, peak {e['peak_mb']:.0f} MB, {size:.1f} MB file")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "petition_site.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "petition_site.urls"
@@ -84,6 +85,15 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that does not answer fails a request in seconds, not minutes.
+    options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    # With threaded workers (GUNICORN_THREADS > 1) a psycopg pool per process
+    # shares connections between threads; with sync workers CONN_MAX_AGE does.
+    if pool_size := env.int("DATABASE_POOL_MAX_SIZE", default=0):
+        options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 5}
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -7,7 +7,6 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 

@@ -10,9 +10,8 @@ from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.core import signing
 from django.core.cache import cache
-from django.utils import translation
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from signatures import views
 from signatures.forms import FILL_SALT

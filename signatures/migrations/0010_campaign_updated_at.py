@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signatures', '0009_campaign_translations'),
+        ("signatures", "0009_campaign_translations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='updated_at',
+            model_name="campaign",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
     ]
