@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -67,9 +68,25 @@ def country_choices(language: str) -> list[tuple[str, str]]:
         return [("", str(_("Choose your country"))), *((c.code, str(c.name)) for c in countries)]
 
 
-class CountryChoiceField(forms.ChoiceField):
-    def to_python(self, value: object) -> str:
-        return super().to_python(value).strip().upper()
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
+class CountrySelect(forms.Select):
+    """Options sorted for the active language, shared by every form.
+
+    A ChoiceField would copy and re-check its 250 choices for every form
+    made, a good part of the cost of a signing request.
+    """
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return country_choices(get_language())
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
 
 
 class SignatureForm(forms.Form):
@@ -91,9 +108,9 @@ class SignatureForm(forms.Form):
         error_messages={"invalid": _("Enter a valid e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = CountryChoiceField(
+    country = forms.CharField(
         label=_("Country"),
-        widget=forms.Select(attrs={"autocomplete": "country"}),
+        widget=CountrySelect(attrs={"autocomplete": "country"}),
     )
     consent = forms.BooleanField(
         label=wording.HAND_IN[wording.CURRENT_VERSION],
@@ -122,6 +139,16 @@ class SignatureForm(forms.Form):
 
     def clean_last_name(self) -> str:
         return clean_name(self.cleaned_data["last_name"])
+
+    def clean_country(self) -> str:
+        code = self.cleaned_data["country"].upper()
+        if code not in country_codes():
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": self.cleaned_data["country"]},
+            )
+        return code
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

@@ -299,3 +299,13 @@ def shown_count(client, campaign: Campaign) -> int:
     """The signature count a visitor reads on the campaign page."""
     html = client.get(campaign.get_absolute_url()).content.decode()
     return int(re.search(r'<strong class="count">([\d,]+)</strong>', html)[1].replace(",", ""))
+
+
+def sign_in(page, site: str, user: AbstractUser) -> None:
+    """Sign a staff user in through the admin's login form (their password is "pw")."""
+    from django.urls import reverse
+
+    page.goto(site + reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()

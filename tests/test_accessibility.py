@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from signatures import services
+from tests.conftest import sign_in
 
 axe = Axe()
 
@@ -78,10 +79,7 @@ def test_dashboard(site, make_campaign, open_page, organiser):
     campaign = make_campaign(requires_confirmation=False)
     signed_up(campaign)
     page = open_page()
-    page.goto(site + reverse("admin:login"))
-    page.get_by_label("Username").fill(organiser.username)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, site, organiser)
     page.goto(site + reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]))
     page.get_by_role("heading", name="Signatures per day").wait_for()
     assert_accessible(page)

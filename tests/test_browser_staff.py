@@ -6,6 +6,7 @@ import io
 from django.urls import reverse
 
 from signatures import services
+from tests.conftest import sign_in
 
 
 def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser):
@@ -20,10 +21,7 @@ def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser):
         }
         services.sign(campaign, data, language="en", ip="")
     page = open_page()
-    page.goto(site + reverse("admin:login"))
-    page.get_by_label("Username").fill(organiser.username)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, site, organiser)
 
     page.goto(site + reverse("admin:signatures_batch_campaign", args=[campaign.pk]))
     page.get_by_role("button", name="Make batch for Germany").click()
