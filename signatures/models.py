@@ -197,6 +197,9 @@ class Signature(models.Model):
             # Batch files and the batch table's "not yet batched" column:
             # WHERE batch_id = ? ORDER BY id / WHERE batch_id IS NULL AND ...
             models.Index(fields=["batch", "id"], name="signature_batch"),
+            # The admin's list, newest first, filtered or not:
+            # ORDER BY created_at DESC, id DESC LIMIT 100
+            models.Index(fields=["created_at", "id"], name="signature_created"),
             # Admin search by exact address, across campaigns:
             # WHERE email_canonical = ?
             models.Index(fields=["email_canonical"], name="signature_email"),
