@@ -1,7 +1,6 @@
 """Staff moving signatures between states, one by one or by criteria."""
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
@@ -114,10 +113,6 @@ def invalidation_queryset(invalidation: Invalidation) -> QuerySet[Signature]:
         pattern = invalidation.name_pattern
         qs = qs.filter(Q(first_name__iregex=pattern) | Q(last_name__iregex=pattern))
     return qs
-
-
-def validate_pattern(pattern: str) -> None:
-    re.compile(pattern)
 
 
 def run_invalidation_batch(invalidation_id: int) -> bool:
