@@ -3,6 +3,7 @@ import logging
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,10 +16,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from signatures import batches, dashboard, exports, moderation
+from signatures import batches, consent, dashboard, exports, moderation, services
 from signatures.forms import SignatureForm, canonical_email
 from signatures.models import Batch, Campaign, CampaignTranslation, Invalidation, Signature
 from signatures.moderation import Action
+from signatures.tasks import run_invalidation
 
 logger = logging.getLogger(__name__)
 
@@ -108,10 +110,6 @@ def restore_signatures(modeladmin: admin.ModelAdmin, request: HttpRequest, qs: Q
 
 @admin.action(description=_("Resend the confirmation e-mail"), permissions=["change"])
 def resend_confirmation(modeladmin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet) -> None:
-    from django.contrib.admin.models import CHANGE, LogEntry
-
-    from signatures import services
-
     pending = qs.filter(state=Signature.State.PENDING).values_list("pk", flat=True)
     sent = [pk for pk in pending if services.resend_confirmation(pk)]
     LogEntry.objects.log_actions(
@@ -135,10 +133,6 @@ def resend_confirmation(modeladmin: admin.ModelAdmin, request: HttpRequest, qs: 
 def export_personal_data(
     modeladmin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet
 ) -> HttpResponse:
-    from django.contrib.admin.models import CHANGE, LogEntry
-
-    from signatures import services
-
     chosen = list(qs)
     LogEntry.objects.log_actions(
         request.user.pk, chosen, CHANGE, change_message="Exported for a data-subject request"
@@ -152,8 +146,6 @@ def export_personal_data(
 
 @admin.action(description=_("Erase selected for a data-subject request"), permissions=["delete"])
 def erase_personal_data(modeladmin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet) -> None:
-    from signatures import services
-
     reason = request.POST.get("reason", "").strip()[:200] or "no reason given"
     erased = services.erase(qs.values_list("pk", flat=True), request.user.pk, f"Erased: {reason}")
     modeladmin.message_user(request, _("%(n)d signatures erased.") % {"n": erased})
@@ -242,8 +234,6 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Consent given"))
     def consent_proof(self, signature: Signature) -> str:
-        from signatures import consent
-
         wording = consent.HAND_IN.get(signature.consent_version, "?")
         return format_html(
             "“{}” (version {}, {})", wording, signature.consent_version, signature.created_at
@@ -347,8 +337,6 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.action(description=_("Start the selected invalidations"), permissions=["change"])
 def start_invalidations(modeladmin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet) -> None:
-    from signatures.tasks import run_invalidation
-
     for invalidation in qs.filter(state=Invalidation.State.DRAFT):
         Invalidation.objects.filter(pk=invalidation.pk).update(state=Invalidation.State.QUEUED)
         run_invalidation.enqueue(invalidation.pk)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, Q, QuerySet, Value
@@ -242,8 +243,6 @@ def signatures_of(address: str) -> QuerySet[Signature]:
 
 def personal_data(signatures: Iterable[Signature]) -> list[dict]:
     """What we hold about each signature, for a data-subject access request."""
-    from signatures import consent
-
     return [
         {
             "campaign": s.campaign.title,
@@ -266,8 +265,6 @@ def personal_data(signatures: Iterable[Signature]) -> list[dict]:
 
 def erase(signature_ids: Iterable[int], user_id: int, reason: str) -> int:
     """Delete signatures for a data-subject request; counts and the audit log follow."""
-    from django.contrib.admin.models import DELETION, LogEntry
-
     with transaction.atomic():
         doomed = list(Signature.objects.select_for_update().filter(pk__in=list(signature_ids)))
         for signature in doomed:
