@@ -80,3 +80,10 @@ def test_share_tags_and_canonical_url(client, db):
     )
     assert 'content="https://petition.example.org/static/img/share.png"' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_the_switcher_names_each_language_in_itself(client, db):
+    html = client.get("/de/assange/").content.decode()
+    for code, name in [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]:
+        assert f'value="{code}" lang="{code}"' in html
+        assert f">{name}</button>" in html
