@@ -30,8 +30,12 @@ def canonical_email(address: str) -> str:
     return f"{local}@{domain}"
 
 
+# Zero-width (non-)joiners are part of how Persian, Urdu or Indic names are written.
+JOINERS = {"\u200c", "\u200d"}
+
+
 def clean_name(value: str) -> str:
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in value):
+    if any(unicodedata.category(ch)[0] == "C" and ch not in JOINERS for ch in value):
         raise forms.ValidationError(_("Please remove control or invisible characters."))
     value = " ".join(value.split())
     if not value:

@@ -72,6 +72,23 @@ def test_markup_in_input_is_escaped_in_the_answer(client, campaign, sign_data):
     assert Signature.objects.count() == 0
 
 
+def test_names_in_any_script_are_accepted(client, campaign, sign_data):
+    names = [
+        ("Zoë", "O'Brien-Ngũgĩ"),
+        ("Дмитрий", "Иванов"),
+        ("محمد", "عبدالله"),
+        ("王", "芳"),
+        ("مهسا", "نیم\u200cفاصله"),
+        ("Ελένη", "Παπαδοπούλου"),
+    ]
+    for n, (first, last) in enumerate(names):
+        data = sign_data | {"first_name": first, "last_name": last, "email": f"p{n}@example.org"}
+        assert client.post(campaign.get_absolute_url(), data).status_code == 302, (first, last)
+    assert sorted(Signature.objects.values_list("last_name", flat=True)) == sorted(
+        last for _first, last in names
+    )
+
+
 def test_names_and_country_are_normalised(client, campaign, sign_data):
     data = sign_data | {"first_name": "  Ada   Augusta ", "country": "gb"}
     response = client.post(campaign.get_absolute_url(), data)
