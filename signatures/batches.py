@@ -3,7 +3,7 @@
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -134,19 +134,26 @@ class Echo:
         return value
 
 
-def csv_chunks(batch: Batch) -> Iterator[bytes]:
-    """The CSV file in pieces of about CHUNK lines: UTF-8, header row first."""
-    writer = csv.writer(Echo())
-    yield "\ufeff".encode() + writer.writerow(CSV_HEADER).encode()
+def csv_stream(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[bytes]:
+    """A CSV file in pieces of about CHUNK lines: UTF-8 with a BOM, header first.
+
+    Every text cell is neutralised, so no spreadsheet runs a formula from it.
+    """
+    yield "\ufeff".encode() + csv.writer(Echo()).writerow(header).encode()
     buffer = io.StringIO()
     lines = csv.writer(buffer)
-    for i, (number, first, last, country, signed) in enumerate(rows(batch), 1):
-        lines.writerow([number, neutralise(first), neutralise(last), neutralise(country), signed])
+    for i, row in enumerate(rows, 1):
+        lines.writerow([neutralise(cell) if isinstance(cell, str) else cell for cell in row])
         if i % CHUNK == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode()
+
+
+def csv_chunks(batch: Batch) -> Iterator[bytes]:
+    """The hand-in CSV: number, names, country, date signed."""
+    return csv_stream(CSV_HEADER, rows(batch))
 
 
 def pages(

@@ -1,7 +1,5 @@
 """Organisers' downloads: hand-in batches as CSV, PDF or ZIP, and the full export."""
 
-import csv
-import io
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -61,25 +59,21 @@ def new_batches_zip(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     return _attachment(response, f"{campaign.slug}-new-batches.zip")
 
 
+FULL_HEADER = [
+    "id",
+    "first name",
+    "last name",
+    "e-mail",
+    "country",
+    "state",
+    "signed",
+    "confirmed",
+    "consent version",
+    "contact opt-in",
+]
+
+
 def _full_rows(batch: Batch) -> Iterator[bytes]:
-    writer = csv.writer(batches.Echo())
-    yield (
-        "\ufeff".encode()
-        + writer.writerow(
-            [
-                "id",
-                "first name",
-                "last name",
-                "e-mail",
-                "country",
-                "state",
-                "signed",
-                "confirmed",
-                "consent version",
-                "contact opt-in",
-            ]
-        ).encode()
-    )
     members = (
         Signature.objects.filter(batch=batch)
         .order_by("pk")
@@ -96,15 +90,7 @@ def _full_rows(batch: Batch) -> Iterator[bytes]:
             "contact_opt_in",
         )
     )
-    buffer = io.StringIO()
-    lines = csv.writer(buffer)
-    for row in members.iterator(chunk_size=batches.CHUNK):
-        lines.writerow([batches.neutralise(str(v)) if isinstance(v, str) else v for v in row])
-        if buffer.tell() > 64 * 1024:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
+    return batches.csv_stream(FULL_HEADER, members.iterator(chunk_size=batches.CHUNK))
 
 
 @personal_data_required
