@@ -72,11 +72,11 @@ def test_using_the_link_again_is_harmless(client, signed, campaign):
     assert shown_count(client, campaign) == 1
 
 
-@pytest.mark.parametrize("token", ["nonsense", "MQ:1xVkjV:forged-signature-value", ""])
+@pytest.mark.parametrize("token", ["nonsense", "MQ:1xVkjV:forged-signature-value"])
 def test_forged_links_get_a_clear_page(client, campaign, token):
-    response = client.get(f"/en/{campaign.slug}/confirm/{token}/")
-    assert response.status_code in {400, 404}
-    if response.status_code == 400:
+    for send in (client.get, client.post):
+        response = send(f"/en/{campaign.slug}/confirm/{token}/")
+        assert response.status_code == 400
         assert b"This link does not work" in response.content
 
 
