@@ -269,7 +269,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from signatures import services
+    from signatures import tokens  # needs the settings just set up
 
     results: dict = {
         "machine": {
@@ -320,8 +320,7 @@ def main() -> None:
         paths_file = Path(tempfile.mkstemp(suffix=".txt")[1])
         paths_file.write_text(
             "".join(
-                f"/en/assange/confirm/{services.make_token(i, services.CONFIRM_SALT)}/\n"
-                for i in ids
+                f"/en/assange/confirm/{tokens.make_token(i, tokens.CONFIRM_SALT)}/\n" for i in ids
             )
         )
         results["confirm_clicks"] = confirm = wrk(

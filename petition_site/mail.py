@@ -1,4 +1,4 @@
-"""Turn an ``EMAIL_URL`` into Django 6.1's ``MAILERS`` setting.
+"""Mail transport: ``EMAIL_URL`` as Django 6.1's ``MAILERS``, and a connection kept open.
 
 django-environ still produces the deprecated ``EMAIL_*`` keys, and its file
 URL parsing drops the leading slash of absolute paths, so we parse here.
@@ -6,6 +6,10 @@ URL parsing drops the leading slash of absolute paths, so we parse here.
 
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 
 BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
@@ -42,3 +46,38 @@ def mailer_from_url(url: str) -> dict[str, Any]:
         if not options["file_path"]:
             raise ValueError("EMAIL_URL filemail:// needs a directory, e.g. filemail:///var/mail")
     return {"BACKEND": BACKENDS[scheme], "OPTIONS": options}
+
+
+class KeptConnection:
+    """One mail connection a process keeps open from message to message.
+
+    The worker sends mail after mail: connecting, greeting and quitting for
+    every message would cost more than the message. The connection is opened
+    afresh when ``MAILERS`` changes or after a failed send (the server may
+    have dropped us); ``close()`` ends it.
+    """
+
+    def __init__(self) -> None:
+        self._connection: BaseEmailBackend | None = None
+        self._config: dict[str, Any] | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        config = settings.MAILERS["default"]
+        if self._connection is None or self._config != config:
+            self.close()
+            self._connection = mailers.default
+            self._connection.open()
+            self._config = config
+        try:
+            self._connection.send_messages([message])
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._connection = self._config = None
+
+
+kept_connection = KeptConnection()

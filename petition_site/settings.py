@@ -116,6 +116,15 @@ else:
         # without a shared cache.
         SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# Copies each process keeps of what every request reads: campaigns and the
+# rendered campaign page (signatures.pages). Keys carry the data's version.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "petition-local",
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

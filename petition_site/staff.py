@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 
+from signatures.network import client_ip
+
 
 class OptionalOTPAuthenticationForm(OTPAdminAuthenticationForm):
     """Asks for a one-time code only from staff who have set up a TOTP device."""
@@ -23,8 +25,6 @@ class OptionalOTPAuthenticationForm(OTPAdminAuthenticationForm):
 
 
 def _failure_keys(request: HttpRequest) -> list[tuple[str, int]]:
-    from signatures.services import client_ip
-
     username = request.POST.get("username", "").strip().lower()[:150]
     user_key = hashlib.sha256(username.encode()).hexdigest()[:32]
     limit = settings.LOGIN_FAILURE_LIMIT

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from enum import Enum
+from typing import Any
 
 import altcha
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_ratelimit.core import is_ratelimited
 
-from signatures.services import client_ip
+from signatures.network import client_ip
 
 
 class Verdict(Enum):
@@ -60,7 +61,7 @@ def _altcha_key() -> str:
     return salted_hmac("signatures.altcha", "key", algorithm="sha256").hexdigest()
 
 
-def altcha_challenge() -> dict:
+def altcha_challenge() -> dict[str, Any]:
     """A proof-of-work puzzle for the browser, valid for ten minutes."""
     challenge = altcha.create_challenge_v1(
         hmac_key=_altcha_key(),

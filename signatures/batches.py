@@ -1,35 +1,35 @@
 """Per-country hand-in batches: which signatures go in, and their files."""
 
-import csv
 import hashlib
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_countries import countries
+from weasyprint import HTML
 
-from signatures.models import Batch, Campaign, Signature
+from signatures.models import Batch, Campaign, Signature, SignatureQuerySet
+from signatures.spreadsheet import CHUNK, csv_stream
 
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ["number", "first name", "last name", "country", "date signed"]
-CHUNK = 2000
 PDF_COLUMN_LINES = 50  # lines of 9.5 pt that fit an A4 column, with room for the title
 
 
-def pool(campaign: Campaign, country: str | None = None) -> QuerySet[Signature]:
+Staff = AbstractBaseUser | AnonymousUser | None
+
+
+def pool(campaign: Campaign, country: str | None = None) -> SignatureQuerySet:
     """Signatures that may go into a new batch."""
-    qs = Signature.objects.filter(
-        campaign=campaign, state=Signature.State.CONFIRMED, consent=True, batch__isnull=True
-    )
+    qs = Signature.objects.unbatched().filter(campaign=campaign)
     return qs.filter(country=country) if country else qs
 
 
-def create(campaign: Campaign, country: str, user: AbstractBaseUser | None) -> Batch | None:
+def create(campaign: Campaign, country: str, user: Staff) -> Batch | None:
     """Put every signature of the pool for ``country`` into a new batch.
 
     One UPDATE claims the rows: a concurrent creation for the same country
@@ -50,12 +50,20 @@ def create(campaign: Campaign, country: str, user: AbstractBaseUser | None) -> B
     return batch
 
 
-def create_all(campaign: Campaign, user: AbstractBaseUser | None) -> list[Batch]:
+def create_all(campaign: Campaign, user: Staff) -> list[Batch]:
     return [
         batch
         for country in pool_countries(campaign)
         if (batch := create(campaign, country, user)) is not None
     ]
+
+
+def create_for(campaign: Campaign, country: str, user: Staff) -> list[Batch]:
+    """Batches for one country, or for every country waiting when ``country`` is "all"."""
+    if country == "all":
+        return create_all(campaign, user)
+    batch = create(campaign, country, user)
+    return [batch] if batch else []
 
 
 def pool_countries(campaign: Campaign) -> list[str]:
@@ -77,7 +85,9 @@ def cancel(batch: Batch) -> int:
 
 def mark_handed_in(batch: Batch, where: str, when: date | None = None) -> bool:
     return bool(
-        Batch.objects.filter(pk=batch.pk, state=Batch.State.PREPARED).update(
+        Batch.objects.prepared()
+        .filter(pk=batch.pk)
+        .update(
             state=Batch.State.HANDED_IN,
             handed_in_at=when or timezone.now(),
             handed_in_where=where,
@@ -85,10 +95,11 @@ def mark_handed_in(batch: Batch, where: str, when: date | None = None) -> bool:
     )
 
 
-def country_table(campaign: Campaign) -> list[dict]:
+def country_table(campaign: Campaign) -> list[dict[str, Any]]:
     """Per country: confirmed signatures, how many wait for a batch, past batches."""
     rows = (
-        Signature.objects.filter(campaign=campaign, state=Signature.State.CONFIRMED)
+        Signature.objects.confirmed()
+        .filter(campaign=campaign)
         .values("country")
         .annotate(confirmed=Count("pk"), waiting=Count("pk", filter=Q(batch__isnull=True)))
         .order_by("country")
@@ -109,46 +120,18 @@ def country_table(campaign: Campaign) -> list[dict]:
     return sorted(table, key=lambda row: row["name"])
 
 
-def neutralise(cell: str) -> str:
-    """Make a cell that a spreadsheet would run as a formula read as text."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 def rows(batch: Batch) -> Iterator[tuple[int, str, str, str, str]]:
     """The batch's hand-in rows, numbered, read with a server-side cursor."""
     with translation.override(batch.campaign.language):
         country_name = str(countries.name(batch.country.code))
     members = (
-        Signature.objects.filter(batch=batch, state=Signature.State.CONFIRMED)
+        Signature.objects.confirmed()
+        .filter(batch=batch)
         .order_by("pk")
         .values_list("first_name", "last_name", "created_at")
     )
     for number, (first, last, created) in enumerate(members.iterator(chunk_size=CHUNK), 1):
         yield number, first, last, country_name, created.date().isoformat()
-
-
-class Echo:
-    """A file-like object whose write() hands back what it is given."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_stream(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[bytes]:
-    """A CSV file in pieces of about CHUNK lines: UTF-8 with a BOM, header first.
-
-    Every text cell is neutralised, so no spreadsheet runs a formula from it.
-    """
-    yield "\ufeff".encode() + csv.writer(Echo()).writerow(header).encode()
-    buffer = io.StringIO()
-    lines = csv.writer(buffer)
-    for i, row in enumerate(rows, 1):
-        lines.writerow([neutralise(cell) if isinstance(cell, str) else cell for cell in row])
-        if i % CHUNK == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
 
 
 def csv_chunks(batch: Batch) -> Iterator[bytes]:
@@ -175,9 +158,6 @@ def pdf(batch: Batch) -> bytes:
 
     Rendered in the campaign's language, whatever language the signers used.
     """
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
     campaign = batch.campaign
     with translation.override(campaign.language):
         html = render_to_string(

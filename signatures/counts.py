@@ -110,7 +110,8 @@ def recount(campaign: Campaign) -> dict[str, tuple[int, int]]:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         flush(campaign.pk)
         actual = dict(
-            Signature.objects.filter(campaign=campaign, state=Signature.State.CONFIRMED)
+            Signature.objects.confirmed()
+            .filter(campaign=campaign)
             .values_list("country")
             .annotate(n=Count("pk"))
             .values_list("country", "n")

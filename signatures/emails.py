@@ -1,13 +1,16 @@
 """E-mails to signers. Templates: emails/<name>-subject, -body-text, -body-html."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from petition_site.mail import kept_connection
 from signatures.models import Campaign, Signature
-from signatures.services import CONFIRM_SALT, WITHDRAW_SALT, make_token
+from signatures.tokens import CONFIRM_SALT, WITHDRAW_SALT, make_token
 
 
 def absolute(path: str) -> str:
@@ -15,29 +18,7 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-# A worker sends mail after mail: it keeps its SMTP connection open between
-# them instead of connecting, greeting and quitting for every message.
-_open: dict = {}
-
-
-def _deliver(message: EmailMultiAlternatives) -> None:
-    config = settings.MAILERS["default"]
-    if _open.get("config") != config:
-        if connection := _open.pop("connection", None):
-            connection.close()
-        _open["connection"] = mailers.default
-        _open["connection"].open()
-        _open["config"] = config
-    try:
-        _open["connection"].send_messages([message])
-    except Exception:
-        # Start afresh next time: the server may have dropped us.
-        _open.pop("config")
-        _open.pop("connection").close()
-        raise
-
-
-def send(name: str, to: str, ctx: dict, language: str) -> None:
+def send(name: str, to: str, ctx: dict[str, Any], language: str) -> None:
     with translation.override(language):
         subject = render_to_string(f"emails/{name}-subject.html", ctx).strip()
         text = render_to_string(f"emails/{name}-body-text.html", ctx)
@@ -46,7 +27,7 @@ def send(name: str, to: str, ctx: dict, language: str) -> None:
         " ".join(subject.split()), text, to=[to], headers={"Auto-Submitted": "auto-generated"}
     )
     message.attach_alternative(html, "text/html")
-    _deliver(message)
+    kept_connection.send(message)
 
 
 def send_confirmation(signature: Signature) -> None:

@@ -1,33 +1,22 @@
+"""The sign form: what a signer may type, normalised field by field."""
+
 import re
-import time
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from signatures import consent as wording
+from signatures.services import SignatureData
+from signatures.spreadsheet import FORMULA_PREFIXES
+from signatures.tokens import filled_by_a_person, form_started_token
 
-# Characters a spreadsheet would read as the start of a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 URL_RE = re.compile(r"(https?:|www\.|://|\b[\w-]+\.(com|net|org|info|ru|cn|io|xyz)\b)", re.I)
-
-
-def canonical_email(address: str) -> str:
-    """The key one person's addresses share: lower case, no +tag, no Gmail dots."""
-    local, _sep, domain = address.strip().lower().rpartition("@")
-    domain = domain.rstrip(".")
-    if domain == "googlemail.com":
-        domain = "gmail.com"
-    local = local.split("+", 1)[0]
-    if domain == "gmail.com":
-        local = local.replace(".", "")
-    return f"{local}@{domain}"
 
 
 # Zero-width (non-)joiners are part of how Persian, Urdu or Indic names are written.
@@ -47,22 +36,6 @@ def clean_name(value: str) -> str:
     if URL_RE.search(value):
         raise forms.ValidationError(_("A name cannot contain a web address."))
     return value
-
-
-FILL_SALT = "signatures.form-started"
-
-
-def form_started_token() -> str:
-    return signing.dumps(int(time.time()), salt=FILL_SALT)
-
-
-def filled_by_a_person(token: str) -> bool:
-    """The form's signed start time is genuine, under a day old and not too recent."""
-    try:
-        started = signing.loads(token, salt=FILL_SALT, max_age=24 * 3600)
-    except signing.BadSignature:
-        return False
-    return isinstance(started, int) and time.time() - started >= settings.SIGN_MIN_FILL_SECONDS
 
 
 @lru_cache(maxsize=16)
@@ -131,7 +104,7 @@ class SignatureForm(forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("started", form_started_token())
@@ -159,6 +132,17 @@ class SignatureForm(forms.Form):
         if any(ch in email for ch in "\r\n\x00") or email.count("@") != 1:
             raise forms.ValidationError(_("Enter a valid e-mail address."))
         return email
+
+    def signature_data(self) -> SignatureData:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "country": data["country"],
+            "consent": data["consent"],
+            "contact_opt_in": data["contact_opt_in"],
+        }
 
     def is_bot(self) -> bool:
         """Filled the invisible field, or sent the form back too fast or forged."""

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from signatures.addresses import canonical_email
+
+# Older than any row: the version of a text that has no translation row.
+UNSET = datetime.min.replace(tzinfo=UTC)
 
 
 class Campaign(models.Model):
@@ -84,6 +89,8 @@ class Campaign(models.Model):
 
 
 class CampaignText:
+    """A campaign's texts in one language, and the version that keys pages rendered from them."""
+
     TRANSLATED = [
         "title",
         "lead",
@@ -100,6 +107,7 @@ class CampaignText:
             value = getattr(translation, name, "") if translation else ""
             setattr(self, name, value or getattr(campaign, name))
         self.language = translation.language if translation else campaign.language
+        self.version = max(campaign.updated_at, translation.updated_at if translation else UNSET)
 
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
@@ -118,6 +126,7 @@ class CampaignTranslation(models.Model):
     salutation = models.CharField(max_length=200, blank=True)
     hand_in_note = models.TextField(blank=True)
     pause_message = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -129,10 +138,27 @@ class CampaignTranslation(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign.slug} ({self.language})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)
-        # The campaign's version keys its rendered pages (signatures.views).
-        Campaign.objects.filter(pk=self.campaign_id).update(updated_at=timezone.now())
+
+class SignatureQuerySet(models.QuerySet["Signature"]):
+    def confirmed(self) -> "SignatureQuerySet":
+        """Signatures that count."""
+        return self.filter(state=Signature.State.CONFIRMED)
+
+    def awaiting_confirmation(self) -> "SignatureQuerySet":
+        """Signed, but the signer has not yet used the e-mail link."""
+        return self.filter(state__in=AWAITING_STATES, confirmed_at__isnull=True)
+
+    def countable(self) -> "SignatureQuerySet":
+        """Counted now or once confirmed: what an invalidation may move out."""
+        return self.filter(state__in=[Signature.State.PENDING, Signature.State.CONFIRMED])
+
+    def unbatched(self) -> "SignatureQuerySet":
+        """Confirmed signatures no hand-in batch holds yet."""
+        return self.confirmed().filter(consent=True, batch__isnull=True)
+
+    def of_address(self, address: str) -> "SignatureQuerySet":
+        """Every signature of one person's address, however it was typed."""
+        return self.filter(email_canonical=canonical_email(address))
 
 
 class Signature(models.Model):
@@ -167,6 +193,8 @@ class Signature(models.Model):
     batch = models.ForeignKey(
         "Batch", models.SET_NULL, null=True, blank=True, related_name="signatures"
     )
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         permissions = [
@@ -222,6 +250,10 @@ class Signature(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+# A signature in one of these states may still be confirmed by its signer.
+AWAITING_STATES = [Signature.State.PENDING, Signature.State.HELD]
+
+
 class CountryCount(models.Model):
     """Confirmed signatures per campaign and country, kept by ``signatures.counts``."""
 
@@ -251,6 +283,12 @@ class CountDelta(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.country}: {self.delta:+d}"
+
+
+class InvalidationQuerySet(models.QuerySet["Invalidation"]):
+    def active(self) -> "InvalidationQuerySet":
+        """Started and neither finished nor cancelled: the worker moves its matches."""
+        return self.filter(state__in=[Invalidation.State.QUEUED, Invalidation.State.RUNNING])
 
 
 class Invalidation(models.Model):
@@ -290,6 +328,8 @@ class Invalidation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvalidationQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -297,11 +337,18 @@ class Invalidation(models.Model):
                 | Q(created_from__isnull=False)
                 | Q(created_until__isnull=False),
                 name="invalidation_has_a_criterion",
+                violation_error_message=_("Give at least one criterion."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"Invalidation #{self.pk}: {self.reason}"
+
+
+class BatchQuerySet(models.QuerySet["Batch"]):
+    def prepared(self) -> "BatchQuerySet":
+        """Made, neither handed in nor cancelled."""
+        return self.filter(state=Batch.State.PREPARED)
 
 
 class Batch(models.Model):
@@ -326,6 +373,8 @@ class Batch(models.Model):
     handed_in_at = models.DateTimeField(null=True, blank=True)
     handed_in_where = models.CharField(max_length=200, blank=True, help_text=_("Embassy or city."))
     cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BatchQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = _("batches")

@@ -1,20 +1,16 @@
-"""Staff moving signatures between states, one by one or by criteria."""
+"""Staff moving signatures between states: chosen ones, or an invalidation's matches."""
 
-import logging
 from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from signatures.models import CountDelta, Invalidation, Signature
-from signatures.services import network_hash
-
-logger = logging.getLogger(__name__)
+from signatures.models import CountDelta, Invalidation, Signature, SignatureQuerySet
+from signatures.network import network_hash
 
 BATCH_SIZE = 1000
 
@@ -92,11 +88,9 @@ def move(
     return len(moved)
 
 
-def invalidation_queryset(invalidation: Invalidation) -> QuerySet[Signature]:
+def invalidation_queryset(invalidation: Invalidation) -> SignatureQuerySet:
     """Signatures the criteria match that still count or could count."""
-    qs = Signature.objects.filter(
-        campaign_id=invalidation.campaign_id, state__in=[State.PENDING, State.CONFIRMED]
-    )
+    qs = Signature.objects.countable().filter(campaign_id=invalidation.campaign_id)
     if invalidation.email_domain:
         qs = qs.filter(email_canonical__endswith="@" + invalidation.email_domain.lower().strip())
     if invalidation.network:
@@ -117,8 +111,8 @@ def invalidation_queryset(invalidation: Invalidation) -> QuerySet[Signature]:
 
 def run_invalidation_batch(invalidation_id: int) -> bool:
     """Move one batch; return True when more remain. Stops when cancelled."""
-    invalidation = Invalidation.objects.get(pk=invalidation_id)
-    if invalidation.state not in {Invalidation.State.QUEUED, Invalidation.State.RUNNING}:
+    invalidation = Invalidation.objects.active().filter(pk=invalidation_id).first()
+    if invalidation is None:
         return False
     ids = list(
         invalidation_queryset(invalidation).order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]
@@ -127,35 +121,9 @@ def run_invalidation_batch(invalidation_id: int) -> bool:
     moved = move(ids, action, invalidation.created_by_id, str(invalidation), invalidation)
     more = len(ids) == BATCH_SIZE
     # Only a run still going may be advanced: a cancel in between wins.
-    Invalidation.objects.filter(
-        pk=invalidation_id, state__in=[Invalidation.State.QUEUED, Invalidation.State.RUNNING]
-    ).update(
+    Invalidation.objects.active().filter(pk=invalidation_id).update(
         matched=invalidation.matched + moved,
         state=Invalidation.State.RUNNING if more else Invalidation.State.DONE,
         finished_at=None if more else timezone.now(),
     )
     return more
-
-
-def cancel(invalidation: Invalidation) -> bool:
-    return bool(
-        Invalidation.objects.filter(
-            pk=invalidation.pk,
-            state__in=[Invalidation.State.QUEUED, Invalidation.State.RUNNING],
-        ).update(state=Invalidation.State.CANCELLED, finished_at=timezone.now())
-    )
-
-
-def revert(invalidation: Invalidation, user: AbstractBaseUser) -> int:
-    """Restore every signature this invalidation moved."""
-    cancel(invalidation)
-    restored = 0
-    while ids := list(
-        invalidation.signatures.filter(state__in=[State.SPAM, State.REJECTED])
-        .order_by("pk")
-        .values_list("pk", flat=True)[:BATCH_SIZE]
-    ):
-        restored += move(ids, Action.RESTORE, user.pk, f"revert {invalidation}")
-    Invalidation.objects.filter(pk=invalidation.pk).update(state=Invalidation.State.REVERTED)
-    logger.info("%s reverted by %s: %d signatures restored", invalidation, user, restored)
-    return restored

@@ -1,69 +1,35 @@
 """What signing, confirming and withdrawing do, independent of HTTP."""
 
-import ipaddress
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import NotRequired, TypedDict
 
 from django.conf import settings
-from django.contrib.admin.models import DELETION, LogEntry
-from django.core import signing
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat
-from django.http import HttpRequest
+from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from signatures import consent, counts
-from signatures.forms import canonical_email
-from signatures.models import Campaign, Signature
+from signatures.addresses import canonical_email
+from signatures.models import Campaign, Signature, SignatureQuerySet
+from signatures.network import network_hash
+from signatures.tasks import send_confirmation
 
 logger = logging.getLogger(__name__)
 
-CONFIRM_SALT = "signatures.confirm"
-WITHDRAW_SALT = "signatures.withdraw"
 
+class SignatureData(TypedDict):
+    """What a signer gave, as the sign form cleans it."""
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address, trusting X-Forwarded-For only behind known proxies."""
-    hops = settings.TRUSTED_PROXY_COUNT
-    if hops:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def network_hash(ip: str) -> str:
-    """A keyed hash of the client's network (IPv4 /24, IPv6 /48), never the address."""
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ""
-    prefix = 24 if address.version == 4 else 48
-    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-    return salted_hmac("signatures.network", str(network), algorithm="sha256").hexdigest()[:32]
-
-
-def make_token(signature_id: int, salt: str) -> str:
-    return signing.dumps(signature_id, salt=salt)
-
-
-def read_token(token: str, salt: str, max_age: timedelta | None = None) -> int | None:
-    """The signature id in a link token, or None when forged, tampered or expired."""
-    try:
-        value = signing.loads(token, salt=salt, max_age=max_age)
-    except signing.BadSignature:
-        return None
-    return value if isinstance(value, int) else None
-
-
-def confirmation_max_age() -> timedelta:
-    return timedelta(days=settings.CONFIRMATION_LINK_MAX_AGE_DAYS)
+    first_name: str
+    last_name: str
+    email: str
+    country: str
+    consent: bool
+    contact_opt_in: NotRequired[bool]
 
 
 @dataclass(frozen=True)
@@ -73,7 +39,7 @@ class SignResult:
 
 
 def sign(
-    campaign: Campaign, data: dict, *, language: str, ip: str, held: bool = False
+    campaign: Campaign, data: SignatureData, *, language: str, ip: str, held: bool = False
 ) -> SignResult:
     """Store a signature once per address; a repeat may resend the confirmation.
 
@@ -82,8 +48,6 @@ def sign(
     limit) goes through the same steps but counts only once a moderator
     releases it.
     """
-    from signatures.tasks import send_confirmation
-
     now = timezone.now()
     needs_mail = campaign.requires_confirmation
     confirmed = not needs_mail and not held
@@ -132,24 +96,31 @@ def sign(
 
 def resend_confirmation(signature_id: int) -> bool:
     """Mail the link again if the signature is pending and its mail budget allows."""
-    from signatures.tasks import send_confirmation
-
     now = timezone.now()
     cutoff = now - timedelta(minutes=settings.CONFIRMATION_RESEND_MINUTES)
     with transaction.atomic():
         updated = (
-            Signature.objects.filter(
-                pk=signature_id,
-                state__in=[Signature.State.PENDING, Signature.State.HELD],
-                confirmed_at__isnull=True,
-                emails_sent__lt=settings.CONFIRMATION_MAX_EMAILS,
-            )
+            Signature.objects.awaiting_confirmation()
+            .filter(pk=signature_id, emails_sent__lt=settings.CONFIRMATION_MAX_EMAILS)
             .filter(Q(last_email_at__isnull=True) | Q(last_email_at__lt=cutoff))
             .update(emails_sent=F("emails_sent") + 1, last_email_at=now)
         )
         if updated:
             send_confirmation.enqueue(signature_id)
     return bool(updated)
+
+
+def resend_confirmations(signatures: SignatureQuerySet, user_id: int) -> int:
+    """Staff resend links to the pending among ``signatures``; each send is logged."""
+    pending = signatures.filter(state=Signature.State.PENDING).values_list("pk", flat=True)
+    sent = [pk for pk in pending if resend_confirmation(pk)]
+    LogEntry.objects.log_actions(
+        user_id,
+        Signature.objects.filter(pk__in=sent),
+        CHANGE,
+        change_message="Confirmation e-mail sent again",
+    )
+    return len(sent)
 
 
 class ConfirmOutcome(StrEnum):
@@ -199,78 +170,3 @@ def withdraw(signature_id: int) -> bool:
         signature.delete()
     logger.info("Signature %s withdrawn by its signer", signature_id)
     return True
-
-
-def purge_unconfirmed(days: int) -> int:
-    cutoff = timezone.now() - timedelta(days=days)
-    deleted, _ = Signature.objects.filter(
-        state__in=[Signature.State.PENDING, Signature.State.HELD],
-        confirmed_at__isnull=True,
-        created_at__lt=cutoff,
-    ).delete()
-    return deleted
-
-
-def anonymize_closed(days: int) -> int:
-    """Erase names and addresses of campaigns closed more than ``days`` ago.
-
-    Country, state and times stay, so the counts and per-country figures hold.
-    """
-    cutoff = timezone.now() - timedelta(days=days)
-    erased = 0
-    for campaign in Campaign.objects.filter(closes_at__lt=cutoff):
-        # The canonical address stays unique per campaign: the row id is unique.
-        erased += (
-            Signature.objects.filter(campaign=campaign)
-            .exclude(email="")
-            .update(
-                first_name="",
-                last_name="",
-                email="",
-                email_canonical=Concat(Value("erased-"), Cast("pk", CharField())),
-                network_hash="",
-            )
-        )
-    return erased
-
-
-def signatures_of(address: str) -> QuerySet[Signature]:
-    """Every signature of one person's address, in every campaign."""
-    return Signature.objects.filter(email_canonical=canonical_email(address)).select_related(
-        "campaign"
-    )
-
-
-def personal_data(signatures: Iterable[Signature]) -> list[dict]:
-    """What we hold about each signature, for a data-subject access request."""
-    return [
-        {
-            "campaign": s.campaign.title,
-            "first_name": s.first_name,
-            "last_name": s.last_name,
-            "email": s.email,
-            "country": s.country.code,
-            "consent": str(consent.HAND_IN.get(s.consent_version, "")),
-            "consent_version": s.consent_version,
-            "contact_opt_in": s.contact_opt_in,
-            "language": s.language,
-            "state": s.state,
-            "signed_at": s.created_at.isoformat(),
-            "confirmed_at": s.confirmed_at.isoformat() if s.confirmed_at else None,
-            "network_hash": s.network_hash,
-        }
-        for s in signatures
-    ]
-
-
-def erase(signature_ids: Iterable[int], user_id: int, reason: str) -> int:
-    """Delete signatures for a data-subject request; counts and the audit log follow."""
-    with transaction.atomic():
-        doomed = list(Signature.objects.select_for_update().filter(pk__in=list(signature_ids)))
-        for signature in doomed:
-            if signature.state == Signature.State.CONFIRMED:
-                counts.record(signature.campaign_id, signature.country.code, -1)
-        LogEntry.objects.log_actions(user_id, doomed, DELETION, change_message=reason)
-        Signature.objects.filter(pk__in=[s.pk for s in doomed]).delete()
-    logger.info("Erased %d signatures: %s", len(doomed), reason)
-    return len(doomed)

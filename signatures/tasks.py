@@ -1,3 +1,5 @@
+"""Background work: tasks take primary keys and call the domain modules."""
+
 import logging
 from datetime import timedelta
 
@@ -6,7 +8,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from signatures import emails, moderation
-from signatures.models import Signature
+from signatures.models import AWAITING_STATES, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +21,7 @@ def retry_delay(attempt: int) -> timedelta:
 @task()
 def send_confirmation(signature_id: int, attempt: int = 1) -> str:
     signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
-    awaiting = {Signature.State.PENDING, Signature.State.HELD}
-    if signature is None or signature.state not in awaiting or signature.confirmed_at:
+    if signature is None or signature.state not in AWAITING_STATES or signature.confirmed_at:
         return "skipped"
     try:
         emails.send_confirmation(signature)

@@ -1,90 +1,31 @@
+"""The public pages: read the campaign, sign, confirm, withdraw."""
+
 import logging
-import time
-from collections import OrderedDict
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from signatures import abuse, counts, services
-from signatures.forms import SignatureForm, canonical_email, form_started_token
+from signatures import abuse, counts, pages, services, tokens
+from signatures.addresses import canonical_email
+from signatures.forms import SignatureForm
 from signatures.models import Campaign
+from signatures.network import client_ip
 
 logger = logging.getLogger(__name__)
 
 
-# Campaigns are read on every request and change rarely: each process keeps
-# them for CAMPAIGN_CACHE_SECONDS, so an edit (a pause, say) shows within that.
-_campaigns: dict[str, tuple[float, Campaign]] = {}
-
-
-def _campaign(slug: str) -> Campaign:
-    now = time.monotonic()
-    cached = _campaigns.get(slug)
-    if cached and now - cached[0] < settings.CAMPAIGN_CACHE_SECONDS:
-        return cached[1]
-    campaign = get_object_or_404(Campaign.objects.prefetch_related("translations"), slug=slug)
-    _campaigns[slug] = (now, campaign)  # only slugs that exist: bounded
-    return campaign
-
-
 def _page(
-    request: HttpRequest, template: str, campaign: Campaign, status: int = 200, **ctx: object
+    request: HttpRequest, template: str, campaign: Campaign, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    ctx |= {"campaign": campaign, "text": campaign.text(get_language())}
+    ctx = pages.text_context(campaign, get_language()) | extra
     return render(request, template, ctx, status=status)
-
-
-def _campaign_page(
-    request: HttpRequest, campaign: Campaign, form: SignatureForm, **ctx: object
-) -> HttpResponse:
-    tally = counts.get_counts(campaign)
-    return _page(
-        request,
-        "signatures/campaign.html",
-        campaign,
-        form=form,
-        count=tally.total,
-        progress=min(100, round(100 * tally.total / campaign.goal)) if campaign.goal else 0,
-        is_open=campaign.takes_signatures(),
-        canonical_url=settings.SITE_URL + campaign.get_absolute_url(),
-        share_image=settings.SITE_URL + static("img/share.png"),
-        **ctx,
-    )
-
-
-# The campaign page with an empty form is the same for every visitor but for
-# two tokens, so each process renders it once per campaign version, language,
-# count and open state, and then only fills the tokens in.
-CSRF_MARK = "csrf-token-mark-7c1e9"
-STARTED_MARK = "form-started-mark-7c1e9"
-_rendered: OrderedDict[tuple, str] = OrderedDict()
-RENDERED_MAX = 64
-
-
-def _blank_campaign_page(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    key = (
-        campaign.pk,
-        campaign.updated_at,
-        get_language(),
-        counts.get_counts(campaign).total,
-        campaign.takes_signatures(),
-    )
-    html = _rendered.get(key)
-    if html is None:
-        form = SignatureForm(initial={"started": STARTED_MARK})
-        html = _campaign_page(request, campaign, form, csrf_token=CSRF_MARK).content.decode()
-        _rendered[key] = html
-        while len(_rendered) > RENDERED_MAX:
-            _rendered.popitem(last=False)
-    html = html.replace(CSRF_MARK, get_token(request)).replace(STARTED_MARK, form_started_token())
-    return HttpResponse(html)
 
 
 @require_GET
@@ -94,9 +35,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = _campaign(slug)
+    campaign = pages.campaign(slug)
     if request.method != "POST":
-        return _blank_campaign_page(request, campaign)
+        return pages.blank_campaign_page(request, campaign)
 
     if not campaign.takes_signatures():
         return redirect(campaign)
@@ -107,7 +48,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     if campaign.proof_of_work and not abuse.altcha_solved(request.POST.get("altcha", "")):
         form.add_error(None, _("Please wait until the check that you are not a robot is done."))
     if not form.is_valid():
-        return _campaign_page(request, campaign, form)
+        return pages.render_campaign(request, campaign, form)
     # New, repeated, held or dropped: the answer is the same, so neither a
     # stranger nor a bot learns anything from it.
     thanks = redirect("signatures:thanks", campaign.slug)
@@ -121,15 +62,15 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         return rate_limited(request)
     services.sign(
         campaign,
-        form.cleaned_data,
+        form.signature_data(),
         language=get_language(),
-        ip=services.client_ip(request),
+        ip=client_ip(request),
         held=verdict is abuse.Verdict.HOLD,
     )
     return thanks
 
 
-def _public_json(data: dict) -> JsonResponse:
+def _public_json(data: dict[str, Any]) -> JsonResponse:
     response = JsonResponse(data)
     # A CDN or reverse proxy absorbs the polling; it may serve a stale copy
     # while it refreshes, or while the site is down.
@@ -142,14 +83,14 @@ def _public_json(data: dict) -> JsonResponse:
 
 @require_GET
 def count_json(request: HttpRequest, slug: str) -> JsonResponse:
-    campaign = _campaign(slug)
+    campaign = pages.campaign(slug)
     tally = counts.get_counts(campaign)
     return _public_json({"campaign": campaign.slug, "count": tally.total, "goal": campaign.goal})
 
 
 @require_GET
 def countries_json(request: HttpRequest, slug: str) -> JsonResponse:
-    campaign = _campaign(slug)
+    campaign = pages.campaign(slug)
     tally = counts.get_counts(campaign)
     return _public_json(
         {"campaign": campaign.slug, "count": tally.total, "countries": tally.by_country}
@@ -165,14 +106,16 @@ def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
 
 @require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = _campaign(slug)
+    campaign = pages.campaign(slug)
     share_url = settings.SITE_URL + campaign.get_absolute_url()
     return _page(request, "signatures/thanks.html", campaign, share_url=share_url)
 
 
-def _link_target(slug: str, token: str, salt: str, **kwargs: object) -> tuple[Campaign, int | None]:
-    campaign = _campaign(slug)
-    return campaign, services.read_token(token, salt, **kwargs)
+def _link_target(
+    slug: str, token: str, salt: str, max_age: timedelta | None = None
+) -> tuple[Campaign, int | None]:
+    campaign = pages.campaign(slug)
+    return campaign, tokens.read_token(token, salt, max_age)
 
 
 @never_cache
@@ -180,7 +123,7 @@ def _link_target(slug: str, token: str, salt: str, **kwargs: object) -> tuple[Ca
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     # GET only shows a button: mail scanners that prefetch links confirm nothing.
     campaign, signature_id = _link_target(
-        slug, token, services.CONFIRM_SALT, max_age=services.confirmation_max_age()
+        slug, token, tokens.CONFIRM_SALT, max_age=tokens.confirmation_max_age()
     )
     if signature_id is None:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
@@ -195,7 +138,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    campaign, signature_id = _link_target(slug, token, services.WITHDRAW_SALT)
+    campaign, signature_id = _link_target(slug, token, tokens.WITHDRAW_SALT)
     if signature_id is None:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
     if request.method != "POST":
@@ -206,7 +149,7 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @require_GET
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = _campaign(slug)
+    campaign = pages.campaign(slug)
     return _page(request, "signatures/withdrawn.html", campaign)
 
 

@@ -3,19 +3,19 @@ import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from signatures import views
-from signatures.forms import FILL_SALT
+from petition_site.mail import kept_connection
+from signatures import campaign_copy, roles
 from signatures.models import Campaign
+from signatures.tokens import FILL_SALT
 
 
 @pytest.fixture(scope="session")
@@ -26,14 +26,8 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
     keeps that empty database for the next run.
     """
     with django_db_blocker.unblock():
-        import_module("signatures.migrations.0002_seed_assange_campaign").seed(apps, None)
-        seed_roles()
-
-
-def seed_roles() -> None:
-    """The Moderators and Organisers groups, as the migrations make them."""
-    import_module("signatures.migrations.0004_roles").create_roles(apps, None)
-    import_module("signatures.migrations.0006_batch_roles").grant(apps, None)
+        campaign_copy.seed(apps)
+        roles.sync(apps)
 
 
 @pytest.fixture(autouse=True)
@@ -46,11 +40,13 @@ def _plain_static_storage(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache(settings) -> None:
+def _empty_cache(settings):
     cache.clear()
+    caches["local"].clear()
     # Tests change campaigns and look at once; the site may show them 2 s late.
     settings.CAMPAIGN_CACHE_SECONDS = 0
-    views._campaigns.clear()
+    yield
+    kept_connection.close()
 
 
 @pytest.fixture(autouse=True)
@@ -123,7 +119,7 @@ def make_staff(db) -> Callable[[str], AbstractUser]:
     from django.contrib.auth.models import Group, User
 
     def make(group: str) -> AbstractUser:
-        seed_roles()  # a transactional test before this one emptied the tables
+        roles.sync(apps)  # a transactional test before this one emptied the tables
         user = User.objects.create_user(group.lower(), f"{group.lower()}@example.org", "pw")
         user.is_staff = True
         user.save()

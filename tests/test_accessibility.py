@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
-from signatures import services
+from signatures import services, tokens
 from tests.conftest import sign_in
 
 axe = Axe()
@@ -58,8 +58,8 @@ def test_thank_you_and_privacy_pages(site, make_campaign, open_page):
 def test_confirmation_and_withdrawal_pages(site, make_campaign, open_page):
     campaign = make_campaign()
     signature_id = signed_up(campaign)
-    confirm = services.make_token(signature_id, services.CONFIRM_SALT)
-    withdraw = services.make_token(signature_id, services.WITHDRAW_SALT)
+    confirm = tokens.make_token(signature_id, tokens.CONFIRM_SALT)
+    withdraw = tokens.make_token(signature_id, tokens.WITHDRAW_SALT)
     page = open_page()
 
     page.goto(f"{site}/en/{campaign.slug}/confirm/{confirm}/")

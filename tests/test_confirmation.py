@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from signatures import services
+from signatures import services, tokens
 from signatures.models import Signature
 from tests.conftest import shown_count
 
@@ -100,7 +100,7 @@ def test_expired_link_is_refused(client, signed, monkeypatch):
     signature, _message = signed
     issued = time.time() - 15 * 24 * 3600  # the default age limit is 14 days
     monkeypatch.setattr("django.core.signing.time.time", lambda: issued)
-    token = services.make_token(signature.pk, services.CONFIRM_SALT)
+    token = tokens.make_token(signature.pk, tokens.CONFIRM_SALT)
     monkeypatch.undo()
 
     response = client.post(f"/en/{signature.campaign.slug}/confirm/{token}/")

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from signatures import counts, moderation
+from signatures import counts, invalidations, moderation
 from signatures.models import Invalidation, Signature
 
 
@@ -74,7 +74,7 @@ def test_cancelled_invalidation_stops_between_batches(
     Invalidation.objects.filter(pk=draft.pk).update(state=Invalidation.State.QUEUED)
 
     assert moderation.run_invalidation_batch(draft.pk) is True
-    moderation.cancel(draft)
+    invalidations.cancel(draft)
     assert moderation.run_invalidation_batch(draft.pk) is False
 
     assert Signature.objects.filter(state="spam").count() == 2

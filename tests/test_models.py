@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from signatures.forms import canonical_email
+from signatures.addresses import canonical_email
 from signatures.models import Signature
 
 

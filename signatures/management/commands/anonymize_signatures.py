@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from signatures import services
+from signatures import privacy
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, days: int, **options: object) -> None:
-        erased = services.anonymize_closed(days)
+        erased = privacy.anonymize_closed(days)
         self.stdout.write(
             f"Anonymized {erased} signatures of campaigns closed over {days} days ago."
         )

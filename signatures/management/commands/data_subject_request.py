@@ -3,7 +3,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from signatures import services
+from signatures import privacy
 
 
 class Command(BaseCommand):
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--by", help="Username of the staff member handling the request.")
 
     def handle(self, *, address: str, erase: bool, by: str | None, **options: object) -> None:
-        found = list(services.signatures_of(address))
-        self.stdout.write(json.dumps(services.personal_data(found), indent=2, ensure_ascii=False))
+        found = list(privacy.signatures_of(address))
+        self.stdout.write(json.dumps(privacy.personal_data(found), indent=2, ensure_ascii=False))
         if not erase:
             return
         if not by:
@@ -28,5 +28,5 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=by)
         except get_user_model().DoesNotExist as exc:
             raise CommandError(f"No user {by!r}.") from exc
-        erased = services.erase([s.pk for s in found], user.pk, "Data-subject request: erased")
+        erased = privacy.erase([s.pk for s in found], user.pk, "Data-subject request: erased")
         self.stderr.write(f"Erased {erased} signatures.")

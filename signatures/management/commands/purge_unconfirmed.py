@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from signatures import services
+from signatures import privacy
 
 
 class Command(BaseCommand):
@@ -16,5 +16,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, days: int, **options: object) -> None:
-        deleted = services.purge_unconfirmed(days)
+        deleted = privacy.purge_unconfirmed(days)
         self.stdout.write(f"Deleted {deleted} unconfirmed signatures older than {days} days.")

@@ -1,0 +1,151 @@
+"""Hand-in batches: per-country lists of signers for the US embassies, and their files."""
+
+import logging
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from signatures import batches, exports
+from signatures.models import Batch, Campaign
+
+logger = logging.getLogger(__name__)
+
+Admin = admin.ModelAdmin[Batch]
+
+
+class HandInActionForm(ActionForm):
+    where = forms.CharField(
+        label=_("Handed in at"), required=False, max_length=200, help_text=_("Embassy or city.")
+    )
+
+
+@admin.action(description=_("Mark the selected batches handed in"), permissions=["export"])
+def mark_handed_in(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch]) -> None:
+    where = request.POST.get("where", "").strip()[:200]
+    done = [b for b in qs if batches.mark_handed_in(b, where)]
+    for batch in done:
+        logger.info("%s marked %s handed in at %s", request.user, batch, where)
+        modeladmin.log_change(request, batch, f"Handed in at {where}")
+    modeladmin.message_user(request, _("%(n)d batches marked handed in.") % {"n": len(done)})
+
+
+@admin.action(description=_("Cancel the selected batches"), permissions=["export"])
+def cancel_batches(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch]) -> None:
+    returned = sum(batches.cancel(batch) for batch in qs)
+    logger.info("%s cancelled batches %s", request.user, [b.pk for b in qs])
+    modeladmin.message_user(
+        request, _("Cancelled; %(n)d signatures are back in the pool.") % {"n": returned}
+    )
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin[Batch]):
+    list_display = [
+        "__str__",
+        "campaign",
+        "country",
+        "state",
+        "signature_count",
+        "created_at",
+        "created_by",
+        "handed_in_at",
+        "handed_in_where",
+        "downloads",
+    ]
+    list_filter = ["state", "campaign", "country"]
+    list_select_related = ["campaign", "created_by"]
+    action_form = HandInActionForm
+    actions = [mark_handed_in, cancel_batches]
+    fields = [
+        "campaign",
+        "country",
+        "state",
+        "signature_count",
+        "checksum",
+        "created_by",
+        "created_at",
+        "handed_in_at",
+        "handed_in_where",
+        "cancelled_at",
+    ]
+    readonly_fields = [
+        "campaign",
+        "country",
+        "state",
+        "signature_count",
+        "checksum",
+        "created_by",
+        "created_at",
+        "cancelled_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made from the campaign's batch table
+
+    def has_delete_permission(self, request: HttpRequest, obj: Batch | None = None) -> bool:
+        return False  # cancelled, never deleted: every batch stays accounted for
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("signatures.export_signatures")
+
+    def has_view_permission(self, request: HttpRequest, obj: Batch | None = None) -> bool:
+        return self.has_export_permission(request) and super().has_view_permission(request, obj)
+
+    @admin.display(description=_("Files"))
+    def downloads(self, batch: Batch) -> SafeString:
+        return format_html(
+            '<a href="{}">CSV</a> · <a href="{}">PDF</a>',
+            reverse("admin:signatures_batch_csv", args=[batch.pk]),
+            reverse("admin:signatures_batch_pdf", args=[batch.pk]),
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/csv/", view(exports.batch_csv), name="signatures_batch_csv"),
+            path("<int:pk>/pdf/", view(exports.batch_pdf), name="signatures_batch_pdf"),
+            path(
+                "<int:pk>/full-csv/", view(exports.batch_full_csv), name="signatures_batch_full_csv"
+            ),
+            path(
+                "campaign/<int:campaign_pk>/",
+                view(self.campaign_view),
+                name="signatures_batch_campaign",
+            ),
+            path(
+                "campaign/<int:campaign_pk>/new.zip",
+                view(exports.new_batches_zip),
+                name="signatures_batch_zip",
+            ),
+            *super().get_urls(),
+        ]
+
+    def campaign_view(self, request: HttpRequest, campaign_pk: int) -> HttpResponse:
+        """Per country: what waits for a batch; make batches; past batches."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        campaign = get_object_or_404(Campaign, pk=campaign_pk)
+        if request.method == "POST":
+            made = batches.create_for(campaign, str(request.POST.get("country", "")), request.user)
+            for batch in made:
+                self.log_addition(request, batch, f"{batch.signature_count} signatures")
+            self.message_user(request, _("%(n)d batches made.") % {"n": len(made)})
+            return HttpResponseRedirect(request.path)
+        ctx = {
+            **self.admin_site.each_context(request),
+            "title": _("Hand-in batches: %s") % campaign.title,
+            "opts": self.opts,
+            "campaign": campaign,
+            "table": batches.country_table(campaign),
+        }
+        return TemplateResponse(request, "admin/signatures/batch/campaign.html", ctx)

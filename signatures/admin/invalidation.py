@@ -1,0 +1,99 @@
+"""Invalidations: staff move every signature matching some criteria out of the count."""
+
+import logging
+import re
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from signatures import invalidations, moderation
+from signatures.models import Invalidation, InvalidationQuerySet
+
+logger = logging.getLogger(__name__)
+
+Admin = admin.ModelAdmin[Invalidation]
+Invalidations = InvalidationQuerySet
+
+
+@admin.action(description=_("Start the selected invalidations"), permissions=["change"])
+def start_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidations) -> None:
+    invalidations.start(qs, request.user)
+    modeladmin.message_user(request, _("Started; the worker moves the signatures in batches."))
+
+
+@admin.action(description=_("Cancel the selected invalidations"), permissions=["change"])
+def cancel_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidations) -> None:
+    for invalidation in qs:
+        if invalidations.cancel(invalidation):
+            logger.info("%s cancelled %s", request.user, invalidation)
+    modeladmin.message_user(request, _("Cancelled. Signatures already moved stay moved."))
+
+
+@admin.action(description=_("Revert the selected invalidations"), permissions=["change"])
+def revert_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidations) -> None:
+    restored = sum(invalidations.revert(invalidation, request.user) for invalidation in qs)
+    modeladmin.message_user(request, _("%(n)d signatures restored.") % {"n": restored})
+
+
+class InvalidationForm(forms.ModelForm[Invalidation]):
+    class Meta:
+        model = Invalidation
+        fields = [
+            "campaign",
+            "reason",
+            "mark_as",
+            "email_domain",
+            "network",
+            "name_pattern",
+            "country",
+            "created_from",
+            "created_until",
+        ]
+
+    def clean_name_pattern(self) -> str:
+        pattern = self.cleaned_data["name_pattern"]
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise forms.ValidationError(_("Not a valid regular expression: %s") % exc) from exc
+        return pattern
+
+
+@admin.register(Invalidation)
+class InvalidationAdmin(admin.ModelAdmin[Invalidation]):
+    form = InvalidationForm
+    list_display = [
+        "__str__",
+        "campaign",
+        "state",
+        "matched",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["state", "campaign"]
+    list_select_related = ["campaign", "created_by"]
+    actions = [start_invalidations, cancel_invalidations, revert_invalidations]
+    readonly_fields = ["state", "matches_now", "matched", "created_by", "created_at", "finished_at"]
+
+    @admin.display(description=_("Matching now"))
+    def matches_now(self, invalidation: Invalidation) -> int | str:
+        if invalidation.pk is None:
+            return _("Save the draft to see how many signatures match.")
+        return moderation.invalidation_queryset(invalidation).count()
+
+    def has_change_permission(self, request: HttpRequest, obj: Invalidation | None = None) -> bool:
+        if obj is not None and obj.state != Invalidation.State.DRAFT:
+            return False  # criteria of a run are fixed, so its record stays true
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Invalidation | None = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: Invalidation, form: forms.Form, change: bool
+    ) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,195 @@
+"""Moderating signatures: the list staff work through, and its bulk actions."""
+
+import logging
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import ActionLocation
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from signatures import consent, moderation, privacy, services
+from signatures.addresses import canonical_email
+from signatures.admin.common import (
+    CappedCountPaginator,
+    EmailDomainFilter,
+    NetworkFilter,
+    ReasonActionForm,
+    reason,
+)
+from signatures.models import Signature
+from signatures.moderation import Action
+
+logger = logging.getLogger(__name__)
+
+
+Admin = admin.ModelAdmin[Signature]
+Signatures = QuerySet[Signature]
+
+
+def _moderate(
+    modeladmin: Admin, request: HttpRequest, queryset: Signatures, action: Action
+) -> None:
+    why = reason(request)
+    moved = moderation.move(queryset, action, request.user.pk, why)
+    logger.info("%s: %s on %d signatures (%s)", request.user, action, moved, why)
+    modeladmin.message_user(request, _("%(n)d signatures changed.") % {"n": moved})
+
+
+@admin.action(description=_("Confirm selected signatures"), permissions=["change"])
+def confirm_signatures(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
+    _moderate(modeladmin, request, qs, Action.CONFIRM)
+
+
+@admin.action(description=_("Reject selected signatures"), permissions=["change"])
+def reject_signatures(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
+    _moderate(modeladmin, request, qs, Action.REJECT)
+
+
+@admin.action(description=_("Mark selected signatures as spam"), permissions=["change"])
+def mark_spam(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
+    _moderate(modeladmin, request, qs, Action.SPAM)
+
+
+@admin.action(description=_("Restore selected signatures"), permissions=["change"])
+def restore_signatures(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
+    _moderate(modeladmin, request, qs, Action.RESTORE)
+
+
+@admin.action(description=_("Resend the confirmation e-mail"), permissions=["change"])
+def resend_confirmation(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
+    sent = services.resend_confirmations(qs, request.user.pk)
+    logger.info("%s: resent confirmation for %d signatures", request.user, sent)
+    modeladmin.message_user(
+        request,
+        _("Sent again to %(sent)d signers; the others are confirmed or had their share of mail.")
+        % {"sent": sent},
+    )
+
+
+@admin.action(
+    description=_("Export selected for a data-subject request (JSON)"),
+    permissions=["personal_data"],
+)
+def export_personal_data(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> HttpResponse:
+    chosen = list(qs)
+    LogEntry.objects.log_actions(
+        request.user.pk, chosen, CHANGE, change_message="Exported for a data-subject request"
+    )
+    response = JsonResponse(
+        privacy.personal_data(chosen), safe=False, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = 'attachment; filename="signatures.json"'
+    return response
+
+
+@admin.action(description=_("Erase selected for a data-subject request"), permissions=["delete"])
+def erase_personal_data(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
+    why = reason(request, "no reason given")
+    erased = privacy.erase(qs.values_list("pk", flat=True), request.user.pk, f"Erased: {why}")
+    modeladmin.message_user(request, _("%(n)d signatures erased.") % {"n": erased})
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin[Signature]):
+    list_display = [
+        "first_name",
+        "last_name",
+        "country",
+        "state",
+        "created_at",
+        "confirmed_at",
+        "campaign",
+    ]
+    list_filter = [
+        "campaign",
+        "state",
+        "country",
+        "contact_opt_in",
+        "created_at",
+        EmailDomainFilter,
+        NetworkFilter,
+    ]
+    list_select_related = ["campaign"]
+    search_fields = ["last_name"]  # see get_search_results
+    search_help_text = _("An exact e-mail address, or the start of a first or last name.")
+    ordering = ["-created_at"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    list_per_page = 100
+    action_form = ReasonActionForm
+    actions = [
+        confirm_signatures,
+        reject_signatures,
+        mark_spam,
+        restore_signatures,
+        resend_confirmation,
+        export_personal_data,
+        erase_personal_data,
+    ]
+    fields = [
+        "campaign",
+        ("first_name", "last_name"),
+        "email",
+        "country",
+        "state",
+        "created_at",
+        "confirmed_at",
+        "consent_proof",
+        "contact_opt_in",
+        "language",
+        "network_hash",
+        "emails_sent",
+        "last_email_at",
+        "invalidation",
+    ]
+    readonly_fields = [
+        "campaign",
+        "email",
+        "state",
+        "created_at",
+        "confirmed_at",
+        "consent_proof",
+        "contact_opt_in",
+        "language",
+        "network_hash",
+        "emails_sent",
+        "last_email_at",
+        "invalidation",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # signatures come from signers only
+
+    def has_personal_data_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("signatures.export_personal_data")
+
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)  # erase_personal_data keeps counts and log right
+        return actions
+
+    @admin.display(description=_("Consent given"))
+    def consent_proof(self, signature: Signature) -> str:
+        wording = consent.HAND_IN.get(signature.consent_version, "?")
+        return format_html(
+            "“{}” (version {}, {})", wording, signature.consent_version, signature.created_at
+        )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: Signatures, search_term: str
+    ) -> tuple[Signatures, bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # Both served by indexes: no scan of the table.
+        if "@" in term:
+            return queryset.filter(email_canonical=canonical_email(term)), False
+        return queryset.filter(
+            Q(last_name__istartswith=term) | Q(first_name__istartswith=term)
+        ), False

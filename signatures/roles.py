@@ -1,0 +1,47 @@
+"""Staff roles as groups: Moderators keep the list clean, Organisers also hand in.
+
+The migrations that make the groups and the tests that put them back both
+call ``sync``. To change a role, edit the lists here and add a migration that
+calls ``sync`` again: it grants only permissions that exist at that point of
+the migration history, so earlier migrations keep working on a new database.
+"""
+
+from django.apps.registry import Apps
+from django.contrib.auth.management import create_permissions
+
+MODERATORS = [
+    ("signatures", "view_campaign"),
+    ("signatures", "view_signature"),
+    ("signatures", "change_signature"),
+    ("signatures", "view_invalidation"),
+    ("signatures", "add_invalidation"),
+    ("signatures", "change_invalidation"),
+    ("django_tasks_database", "view_dbtaskresult"),
+]
+ORGANISERS = [
+    *MODERATORS,
+    ("signatures", "change_campaign"),
+    ("signatures", "export_signatures"),
+    ("signatures", "view_batch"),
+    ("signatures", "add_batch"),
+    ("signatures", "change_batch"),
+]
+ROLES = {"Moderators": MODERATORS, "Organisers": ORGANISERS}
+
+
+def sync(apps: Apps) -> None:
+    """Make the groups and grant each the permissions of its role that exist yet."""
+    # Permissions are normally made after migrate; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, codes in ROLES.items():
+        group, _created = group_model._default_manager.get_or_create(name=name)
+        for app_label, codename in codes:
+            found = permission_model._default_manager.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+            group.permissions.add(*found)
