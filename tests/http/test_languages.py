@@ -1,11 +1,12 @@
 import io
+import time
 
 import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
 from signatures import batches
-from signatures.models import CampaignTranslation
+from signatures.models import Campaign, CampaignTranslation
 
 
 @pytest.mark.parametrize(
@@ -87,3 +88,19 @@ def test_the_switcher_names_each_language_in_itself(client, db):
     for code, name in [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]:
         assert f'value="{code}" lang="{code}"' in html
         assert f">{name}</button>" in html
+
+
+def test_an_edited_translation_shows_without_touching_its_campaign(client, campaign, settings):
+    settings.CAMPAIGN_CACHE_SECONDS = 0.5
+    translation = CampaignTranslation.objects.create(
+        campaign=campaign, language="de", title="Pressefreiheit"
+    )
+    assert "Pressefreiheit" in client.get(f"/de/{campaign.slug}/").content.decode()
+    version = Campaign.objects.get(pk=campaign.pk).updated_at
+
+    translation.title = "Freiheit der Presse"
+    translation.save()
+    time.sleep(0.6)  # the campaign and its translations are kept that long
+
+    assert "Freiheit der Presse" in client.get(f"/de/{campaign.slug}/").content.decode()
+    assert Campaign.objects.get(pk=campaign.pk).updated_at == version

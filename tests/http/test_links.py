@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from signatures import services, tokens
 from signatures.models import Signature
-from tests.conftest import shown_count
+from tests.helpers import shown_count
 
 
 def link(message, kind: str) -> str:

@@ -2,12 +2,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from signatures import services
 from signatures.models import Campaign, Signature
-from tests.conftest import shown_count
+from tests.helpers import shown_count
 
 SEEDED_SENTENCES = [
     "USA must drop charges against Julian Assange",
@@ -121,3 +122,17 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client):
         connection.settings_dict["PORT"] = port
         connection.close()
     assert response.status_code == 503
+
+
+def test_campaign_page_runs_no_count_over_signatures(client, campaign, make_signatures, settings):
+    settings.CAMPAIGN_CACHE_SECONDS = 60  # as in production: campaigns kept a moment
+    make_signatures(3)
+    client.get(campaign.get_absolute_url())  # first view refreshes the snapshot
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(campaign.get_absolute_url())
+
+    assert b'<strong class="count">3</strong>' in response.content
+    assert not any("COUNT(" in q["sql"].upper() for q in queries)
+    assert not any("signatures_signature" in q["sql"] for q in queries)
+    assert len(queries) == 0  # campaign, counts and page all come from caches

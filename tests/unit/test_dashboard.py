@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 
 from signatures import dashboard
@@ -47,25 +46,3 @@ def test_suspicious_panel_ranks_domains_and_networks_of_the_last_hour(campaign, 
     [(top_network, n), _second] = dashboard.top_networks(campaign)
     assert n == 3
     assert Signature.objects.filter(network_hash=top_network).count() == 3
-
-
-def test_dashboard_links_suspects_to_the_filtered_list(
-    client, organiser, campaign, make_signatures
-):
-    bots = make_signatures(2, domain="bots.example")
-    make_signatures(1)
-    client.force_login(organiser)
-    page = client.get(reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]))
-    html = page.content.decode()
-    assert "<svg" in html and "<rect" in html
-    link = f"?campaign__id__exact={campaign.pk}&amp;domain=bots.example"
-    assert link in html
-
-    listing = client.get(
-        reverse("admin:signatures_signature_changelist") + link.replace("&amp;", "&")
-    )
-    assert sorted(s.pk for s in listing.context["cl"].result_list) == sorted(b.pk for b in bots)
-
-    network = bots[0].network_hash
-    listing = client.get(reverse("admin:signatures_signature_changelist"), {"network": network})
-    assert len(listing.context["cl"].result_list) == 3  # all three share 192.0.2.0/24

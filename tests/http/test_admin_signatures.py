@@ -1,4 +1,6 @@
-from django.contrib.admin.models import LogEntry
+import json
+
+from django.contrib.admin.models import DELETION, LogEntry
 from django.urls import reverse
 
 from signatures import counts
@@ -121,3 +123,37 @@ def test_signature_list_fetches_campaigns_with_the_rows(
     with django_assert_max_num_queries(12):
         response = client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == 30
+
+
+def test_admin_export_of_personal_data_needs_its_own_permission(
+    client, organiser, make_signatures, django_user_model
+):
+    [signature] = make_signatures(1)
+    changelist = reverse("admin:signatures_signature_changelist")
+    action = {"action": "export_personal_data", "_selected_action": [signature.pk]}
+
+    client.force_login(organiser)
+    refused = client.post(changelist, action)
+    assert refused.status_code == 302  # action not offered: back to the list
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    response = client.post(changelist, action)
+    assert response["Content-Disposition"] == 'attachment; filename="signatures.json"'
+    assert json.loads(response.content)[0]["email"] == signature.email
+    assert LogEntry.objects.filter(change_message="Exported for a data-subject request").exists()
+
+
+def test_admin_erase_lowers_the_count_and_is_logged(
+    client, campaign, make_signatures, django_user_model
+):
+    [signature, _other] = make_signatures(2)
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    client.post(
+        reverse("admin:signatures_signature_changelist"),
+        {"action": "erase_personal_data", "_selected_action": [signature.pk], "reason": "asked"},
+    )
+    assert not Signature.objects.filter(pk=signature.pk).exists()
+    assert counts.refresh(campaign).total == 1
+    assert LogEntry.objects.get(action_flag=DELETION).change_message == "Erased: asked"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from signatures import counts
 from signatures.models import Signature
-from tests.conftest import form_started
+from tests.helpers import form_started
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from signatures import services, tokens
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 axe = Axe()
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from signatures.forms import JOINERS, SignatureForm
 from signatures.models import Signature
-from tests.conftest import form_started
+from tests.helpers import form_started
 
 FIELDS = ["first_name", "last_name", "email", "country", "consent", "contact_opt_in"]
 anything = st.text(alphabet=st.characters(codec="utf-8"), max_size=400)

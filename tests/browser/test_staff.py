@@ -6,7 +6,7 @@ import io
 from django.urls import reverse
 
 from signatures import services
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 
 def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser):

@@ -2,7 +2,6 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from signatures.addresses import canonical_email
 from signatures.models import Signature
 
 
@@ -19,21 +18,6 @@ def make_signature(campaign, **fields) -> Signature:
         "language": "en",
     }
     return Signature.objects.create(**(defaults | fields))
-
-
-@pytest.mark.parametrize(
-    ("typed", "canonical"),
-    [
-        ("Ada@Example.ORG", "ada@example.org"),
-        ("  ada@example.org ", "ada@example.org"),
-        ("ada+petition@example.org", "ada@example.org"),
-        ("a.d.a@gmail.com", "ada@gmail.com"),
-        ("A.Da+x@GoogleMail.com", "ada@gmail.com"),
-        ("a.da@example.org", "a.da@example.org"),
-    ],
-)
-def test_canonical_address_ignores_case_tags_and_gmail_dots(typed, canonical):
-    assert canonical_email(typed) == canonical
 
 
 def test_database_refuses_a_second_signature_with_the_same_canonical_address(campaign):

@@ -1,0 +1,73 @@
+"""One factory per model. Signatures go through the signing service, so counts follow."""
+
+from datetime import timedelta
+from itertools import count
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from signatures import roles, services
+from signatures.models import Campaign, Signature
+
+_numbers = count()
+
+
+def campaign(**fields: Any) -> Campaign:
+    defaults = {
+        "slug": "test-action",
+        "title": "Free the press",
+        "lead": "A lead paragraph.",
+        "body": "First paragraph.\n\nSecond paragraph.",
+        "call_to_action": "Sign now.",
+        "petition_text": "Drop the charges.",
+        "target": "The Attorney General",
+        "salutation": "Dear Attorney General",
+        "hand_in_note": "Handed in at embassies.",
+        "goal": 1000,
+        "opens_at": timezone.now() - timedelta(days=1),
+    }
+    return Campaign.objects.create(**(defaults | fields))
+
+
+def signature(
+    campaign: Campaign,
+    state: str = Signature.State.CONFIRMED,
+    *,
+    country: str = "DE",
+    first_name: str = "Signer",
+    last_name: str | None = None,
+    email: str | None = None,
+    domain: str = "example.org",
+    ip: str = "192.0.2.1",
+    language: str = "en",
+) -> Signature:
+    """A signature in ``state``, reached the way signers and staff reach it."""
+    i = next(_numbers)
+    data: services.SignatureData = {
+        "first_name": first_name,
+        "last_name": last_name if last_name is not None else f"Number{i}",
+        "email": email or f"signer{i}@{domain}",
+        "country": country,
+        "consent": True,
+    }
+    held = state == Signature.State.HELD
+    result = services.sign(campaign, data, language=language, ip=ip, held=held)
+    if state == Signature.State.CONFIRMED:
+        services.confirm(result.signature_id)
+    elif state in {Signature.State.REJECTED, Signature.State.SPAM}:
+        # Never confirmed, so never counted: no count delta to write.
+        Signature.objects.filter(pk=result.signature_id).update(state=state)
+    return Signature.objects.get(pk=result.signature_id)
+
+
+def staff(group: str) -> User:
+    """A staff user (password "pw") in one of the role groups of signatures.roles."""
+    if not Group.objects.filter(name=group).exists():
+        roles.sync(apps)  # a transactional test before this one emptied the tables
+    user = User.objects.create_user(group.lower(), f"{group.lower()}@example.org", "pw")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group))
+    return user

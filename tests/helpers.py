@@ -1,0 +1,42 @@
+"""What several tests do: read the page's count, forge a form's start time, sign staff in."""
+
+import csv
+import io
+import re
+import time
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractUser
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+
+from signatures.models import Campaign
+from signatures.tokens import FILL_SALT
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def form_started(seconds_ago: int = 60) -> str:
+    """The signed start time the form carries, as if served ``seconds_ago``."""
+    return signing.dumps(int(time.time()) - seconds_ago, salt=FILL_SALT)
+
+
+def shown_count(client: Client, campaign: Campaign) -> int:
+    """The signature count a visitor reads on the campaign page."""
+    html = client.get(campaign.get_absolute_url()).content.decode()
+    found = re.search(r'<strong class="count">([\d,]+)</strong>', html)
+    assert found, "no count on the page"
+    return int(found[1].replace(",", ""))
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def sign_in(page, site: str, user: AbstractUser) -> None:
+    """Sign a staff user in through the admin's login form (their password is "pw")."""
+    page.goto(site + reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()

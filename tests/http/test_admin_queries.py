@@ -1,0 +1,37 @@
+"""The admin lists cost the same number of queries for one row as for many."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from signatures import batches
+from signatures.models import Invalidation
+from tests import factories
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def add_rows(campaign, user, n: int) -> None:
+    for i in range(n):
+        country = ["DE", "FR", "ES", "IT", "PT", "NL"][i]
+        factories.signature(campaign, country=country)
+        batches.create(campaign, country, user)
+        Invalidation.objects.create(
+            campaign=campaign, reason=f"wave {i}", country=country, created_by=user
+        )
+
+
+@pytest.mark.parametrize("model", ["signature", "invalidation", "batch", "campaign"])
+def test_no_admin_list_column_runs_a_query_per_row(admin_client, admin_user, campaign, model):
+    url = reverse(f"admin:signatures_{model}_changelist")
+    add_rows(campaign, admin_user, 1)
+    one_row = queries_for(admin_client, url)
+
+    add_rows(campaign, admin_user, 5)
+
+    assert queries_for(admin_client, url) == one_row
