@@ -1,16 +1,23 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test format bench
+.PHONY: run test quick format bench
 
 run:  ## the site with the seeded campaign on http://127.0.0.1:8000 (SQLite, no server needed)
 	./bin/venv
 	./bin/dev
 
-test:  ## the whole test suite against PostgreSQL on 127.0.0.1:5432, plus the linter
+test:  ## the whole test suite against PostgreSQL on 127.0.0.1:5432, then the type checker and the linter
 	./bin/system-packages
 	./bin/venv
 	.venv/bin/pytest $(PYTEST_ARGS)
+	DEBUG=1 .venv/bin/mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+quick:  ## the fast tier only (no browser or system tests), then the type checker and the linter
+	./bin/venv
+	.venv/bin/pytest -m "not slow" $(PYTEST_ARGS)
+	DEBUG=1 .venv/bin/mypy
+	.venv/bin/ruff check .
 
 format:
 	./bin/venv

@@ -1,6 +1,7 @@
 """The admin site staff sign in to: throttled login, lockout, optional TOTP."""
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
@@ -13,19 +14,20 @@ from django_otp.admin import OTPAdminAuthenticationForm
 from signatures.network import client_ip
 
 
-class OptionalOTPAuthenticationForm(OTPAdminAuthenticationForm):
+class OptionalOTPAuthenticationForm(OTPAdminAuthenticationForm):  # type: ignore[misc]
     """Asks for a one-time code only from staff who have set up a TOTP device."""
 
-    def clean(self) -> dict:
-        self.cleaned_data = super(OTPAdminAuthenticationForm, self).clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super(OTPAdminAuthenticationForm, self).clean()
+        self.cleaned_data = cleaned
         user = self.get_user()
         if settings.STAFF_REQUIRE_2FA or user_has_device(user):
             self.clean_otp(user)
-        return self.cleaned_data
+        return cleaned
 
 
 def _failure_keys(request: HttpRequest) -> list[tuple[str, int]]:
-    username = request.POST.get("username", "").strip().lower()[:150]
+    username = str(request.POST.get("username", "")).strip().lower()[:150]
     user_key = hashlib.sha256(username.encode()).hexdigest()[:32]
     limit = settings.LOGIN_FAILURE_LIMIT
     # One account, and one client trying many accounts.
@@ -46,10 +48,13 @@ class StaffAdminSite(admin.AdminSite):
             return False
         user = request.user
         if settings.STAFF_REQUIRE_2FA or user_has_device(user):
-            return user.is_verified()
+            # OTPMiddleware gives every request's user is_verified().
+            return bool(user.is_verified())  # type: ignore[union-attr]
         return True
 
-    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    def login(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method != "POST":
             return super().login(request, extra_context)
         keys = _failure_keys(request)

@@ -4,7 +4,7 @@ from datetime import timedelta
 from enum import Enum
 from typing import Any
 
-import altcha
+from altcha import v1 as altcha
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -63,12 +63,13 @@ def _altcha_key() -> str:
 
 def altcha_challenge() -> dict[str, Any]:
     """A proof-of-work puzzle for the browser, valid for ten minutes."""
-    challenge = altcha.create_challenge_v1(
+    options = altcha.ChallengeOptions(
         hmac_key=_altcha_key(),
         max_number=settings.ALTCHA_MAX_NUMBER,
         expires=timezone.now() + timedelta(minutes=10),
     )
-    return challenge.to_dict()
+    challenge: dict[str, Any] = altcha.create_challenge(options).to_dict()
+    return challenge
 
 
 def altcha_solved(payload: str) -> bool:
@@ -76,7 +77,7 @@ def altcha_solved(payload: str) -> bool:
     if not payload or len(payload) > 2000:
         return False
     try:
-        ok, _error = altcha.verify_solution_v1(payload, _altcha_key(), check_expires=True)
+        ok, _error = altcha.verify_solution(payload, _altcha_key(), check_expires=True)
     except (ValueError, TypeError, KeyError):
         return False
     # A solution is good for one signature: remember it until it expires.

@@ -172,4 +172,5 @@ def pdf(batch: Batch) -> bytes:
         )
     # A fixed identifier and the batch's own dates keep the file byte-identical.
     identifier = hashlib.sha256(f"batch-{batch.pk}".encode()).hexdigest()[:32].encode()
-    return HTML(string=html).write_pdf(pdf_identifier=identifier)
+    document: bytes = HTML(string=html).write_pdf(pdf_identifier=identifier)
+    return document

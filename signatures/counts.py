@@ -79,7 +79,7 @@ def get_counts(campaign: Campaign) -> Counts:
     the new deltas; everybody else keeps reading the snapshot meanwhile.
     """
     key = _cache_key(campaign.pk)
-    counts = cache.get(key)
+    counts: Counts | None = cache.get(key)
     fresh = settings.COUNT_REFRESH_SECONDS
     if counts is not None and time.time() - counts.counted_at < fresh:
         return counts

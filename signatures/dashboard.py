@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr, TruncDate
@@ -27,7 +28,7 @@ class Bar:
 def by_state(campaign: Campaign) -> dict[str, int]:
     rows = Signature.objects.filter(campaign=campaign).values_list("state").annotate(n=Count("pk"))
     found = dict(rows.values_list("state", "n"))
-    return {label: found.get(value, 0) for value, label in Signature.State.choices}
+    return {str(label): found.get(value, 0) for value, label in Signature.State.choices}
 
 
 def by_country(campaign: Campaign, sort: str) -> list[tuple[str, str, int]]:
@@ -92,7 +93,7 @@ def top_networks(campaign: Campaign, limit: int = 10) -> list[tuple[str, int]]:
     return list(rows[:limit])
 
 
-def stats(campaign: Campaign, sort: str = "count") -> dict:
+def stats(campaign: Campaign, sort: str = "count") -> dict[str, Any]:
     return {
         "by_state": by_state(campaign),
         "by_country": by_country(campaign, sort),

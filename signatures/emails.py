@@ -15,7 +15,7 @@ from signatures.tokens import CONFIRM_SALT, WITHDRAW_SALT, make_token
 
 def absolute(path: str) -> str:
     """Links in mail come from SITE_URL, never from a request's Host header."""
-    return settings.SITE_URL + path
+    return f"{settings.SITE_URL}{path}"
 
 
 def send(name: str, to: str, ctx: dict[str, Any], language: str) -> None:

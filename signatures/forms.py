@@ -108,8 +108,6 @@ class SignatureForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("started", form_started_token())
-        # django-countries sorts by the active language's names and caches them.
-        self.fields["country"].choices = [("", _("Choose your country")), *countries]
 
     def clean_first_name(self) -> str:
         return clean_name(self.cleaned_data["first_name"])
@@ -118,7 +116,7 @@ class SignatureForm(forms.Form):
         return clean_name(self.cleaned_data["last_name"])
 
     def clean_country(self) -> str:
-        code = self.cleaned_data["country"].upper()
+        code = str(self.cleaned_data["country"]).upper()
         if code not in country_codes():
             raise forms.ValidationError(
                 forms.ChoiceField.default_error_messages["invalid_choice"],
@@ -128,7 +126,7 @@ class SignatureForm(forms.Form):
         return code
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
+        email = str(self.cleaned_data["email"]).strip()
         if any(ch in email for ch in "\r\n\x00") or email.count("@") != 1:
             raise forms.ValidationError(_("Enter a valid e-mail address."))
         return email

@@ -2,17 +2,17 @@
 
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from signatures.models import Invalidation, InvalidationQuerySet
+from signatures.models import Invalidation
 from signatures.moderation import BATCH_SIZE, Action, State, move
 from signatures.tasks import run_invalidation
 
 logger = logging.getLogger(__name__)
 
 
-def start(invalidations: InvalidationQuerySet, user: AbstractBaseUser | AnonymousUser) -> int:
+def start(invalidations: QuerySet[Invalidation], user_id: int) -> int:
     """Queue each draft; the worker moves its matches in batches."""
     started = 0
     for invalidation in invalidations.filter(state=Invalidation.State.DRAFT):
@@ -21,7 +21,7 @@ def start(invalidations: InvalidationQuerySet, user: AbstractBaseUser | Anonymou
         ).update(state=Invalidation.State.QUEUED)
         if queued:
             run_invalidation.enqueue(invalidation.pk)
-            logger.info("%s started %s", user, invalidation)
+            logger.info("Staff #%s started %s", user_id, invalidation)
             started += 1
     return started
 
@@ -34,7 +34,7 @@ def cancel(invalidation: Invalidation) -> bool:
     )
 
 
-def revert(invalidation: Invalidation, user: AbstractBaseUser | AnonymousUser) -> int:
+def revert(invalidation: Invalidation, user_id: int) -> int:
     """Restore every signature this invalidation moved."""
     cancel(invalidation)
     restored = 0
@@ -43,7 +43,7 @@ def revert(invalidation: Invalidation, user: AbstractBaseUser | AnonymousUser) -
         .order_by("pk")
         .values_list("pk", flat=True)[:BATCH_SIZE]
     ):
-        restored += move(ids, Action.RESTORE, user.pk, f"revert {invalidation}")
+        restored += move(ids, Action.RESTORE, user_id, f"revert {invalidation}")
     Invalidation.objects.filter(pk=invalidation.pk).update(state=Invalidation.State.REVERTED)
-    logger.info("%s reverted by %s: %d signatures restored", invalidation, user, restored)
+    logger.info("%s reverted by staff #%s: %d restored", invalidation, user_id, restored)
     return restored

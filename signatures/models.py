@@ -91,6 +91,15 @@ class Campaign(models.Model):
 class CampaignText:
     """A campaign's texts in one language, and the version that keys pages rendered from them."""
 
+    title: str
+    lead: str
+    body: str
+    call_to_action: str
+    petition_text: str
+    salutation: str
+    hand_in_note: str
+    pause_message: str
+
     TRANSLATED = [
         "title",
         "lead",

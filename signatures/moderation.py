@@ -47,7 +47,11 @@ def move(
     invalidation: Invalidation | None = None,
 ) -> int:
     """Apply ``action``; count deltas and one audit log entry per changed signature."""
-    ids = signatures.values("pk") if isinstance(signatures, QuerySet) else list(signatures)
+    ids = (
+        signatures.values_list("pk", flat=True)
+        if isinstance(signatures, QuerySet)
+        else list(signatures)
+    )
     now = timezone.now()
     with transaction.atomic():
         rows = list(

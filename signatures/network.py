@@ -9,10 +9,10 @@ from django.utils.crypto import salted_hmac
 
 def client_ip(request: HttpRequest) -> str:
     """The client's address, trusting X-Forwarded-For only behind known proxies."""
-    hops = settings.TRUSTED_PROXY_COUNT
+    hops = int(settings.TRUSTED_PROXY_COUNT)
     if hops:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
+        header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        forwarded = [p.strip() for p in header.split(",") if p.strip()]
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return str(request.META.get("REMOTE_ADDR", ""))

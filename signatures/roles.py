@@ -33,7 +33,8 @@ def sync(apps: Apps) -> None:
     """Make the groups and grant each the permissions of its role that exist yet."""
     # Permissions are normally made after migrate; the groups need them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # create_permissions skips an app whose models module is unset.
+        app_config.models_module = True  # type: ignore[assignment]
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
     group_model = apps.get_model("auth", "Group")

@@ -9,12 +9,12 @@ from typing import NotRequired, TypedDict
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from signatures import consent, counts
 from signatures.addresses import canonical_email
-from signatures.models import Campaign, Signature, SignatureQuerySet
+from signatures.models import Campaign, Signature
 from signatures.network import network_hash
 from signatures.tasks import send_confirmation
 
@@ -110,7 +110,7 @@ def resend_confirmation(signature_id: int) -> bool:
     return bool(updated)
 
 
-def resend_confirmations(signatures: SignatureQuerySet, user_id: int) -> int:
+def resend_confirmations(signatures: QuerySet[Signature], user_id: int) -> int:
     """Staff resend links to the pending among ``signatures``; each send is logged."""
     pending = signatures.filter(state=Signature.State.PENDING).values_list("pk", flat=True)
     sent = [pk for pk in pending if resend_confirmation(pk)]

@@ -136,7 +136,8 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
             raise PermissionDenied
         campaign = get_object_or_404(Campaign, pk=campaign_pk)
         if request.method == "POST":
-            made = batches.create_for(campaign, str(request.POST.get("country", "")), request.user)
+            country = str(request.POST.get("country", ""))
+            made = batches.create_for(campaign, country, request.user)
             for batch in made:
                 self.log_addition(request, batch, f"{batch.signature_count} signatures")
             self.message_user(request, _("%(n)d batches made.") % {"n": len(made)})

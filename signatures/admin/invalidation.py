@@ -5,21 +5,23 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from signatures import invalidations, moderation
-from signatures.models import Invalidation, InvalidationQuerySet
+from signatures.admin.common import staff_id
+from signatures.models import Invalidation
 
 logger = logging.getLogger(__name__)
 
 Admin = admin.ModelAdmin[Invalidation]
-Invalidations = InvalidationQuerySet
+Invalidations = QuerySet[Invalidation]
 
 
 @admin.action(description=_("Start the selected invalidations"), permissions=["change"])
 def start_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidations) -> None:
-    invalidations.start(qs, request.user)
+    invalidations.start(qs, staff_id(request))
     modeladmin.message_user(request, _("Started; the worker moves the signatures in batches."))
 
 
@@ -33,7 +35,7 @@ def cancel_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidati
 
 @admin.action(description=_("Revert the selected invalidations"), permissions=["change"])
 def revert_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidations) -> None:
-    restored = sum(invalidations.revert(invalidation, request.user) for invalidation in qs)
+    restored = sum(invalidations.revert(invalidation, staff_id(request)) for invalidation in qs)
     modeladmin.message_user(request, _("%(n)d signatures restored.") % {"n": restored})
 
 
@@ -58,7 +60,7 @@ class InvalidationForm(forms.ModelForm[Invalidation]):
             re.compile(pattern)
         except re.error as exc:
             raise forms.ValidationError(_("Not a valid regular expression: %s") % exc) from exc
-        return pattern
+        return str(pattern)
 
 
 @admin.register(Invalidation)
@@ -95,5 +97,5 @@ class InvalidationAdmin(admin.ModelAdmin[Invalidation]):
         self, request: HttpRequest, obj: Invalidation, form: forms.Form, change: bool
     ) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by_id = staff_id(request)
         super().save_model(request, obj, form, change)

@@ -19,6 +19,7 @@ from signatures.admin.common import (
     NetworkFilter,
     ReasonActionForm,
     reason,
+    staff_id,
 )
 from signatures.models import Signature
 from signatures.moderation import Action
@@ -34,7 +35,7 @@ def _moderate(
     modeladmin: Admin, request: HttpRequest, queryset: Signatures, action: Action
 ) -> None:
     why = reason(request)
-    moved = moderation.move(queryset, action, request.user.pk, why)
+    moved = moderation.move(queryset, action, staff_id(request), why)
     logger.info("%s: %s on %d signatures (%s)", request.user, action, moved, why)
     modeladmin.message_user(request, _("%(n)d signatures changed.") % {"n": moved})
 
@@ -61,7 +62,7 @@ def restore_signatures(modeladmin: Admin, request: HttpRequest, qs: Signatures) 
 
 @admin.action(description=_("Resend the confirmation e-mail"), permissions=["change"])
 def resend_confirmation(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
-    sent = services.resend_confirmations(qs, request.user.pk)
+    sent = services.resend_confirmations(qs, staff_id(request))
     logger.info("%s: resent confirmation for %d signatures", request.user, sent)
     modeladmin.message_user(
         request,
@@ -77,7 +78,7 @@ def resend_confirmation(modeladmin: Admin, request: HttpRequest, qs: Signatures)
 def export_personal_data(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> HttpResponse:
     chosen = list(qs)
     LogEntry.objects.log_actions(
-        request.user.pk, chosen, CHANGE, change_message="Exported for a data-subject request"
+        staff_id(request), chosen, CHANGE, change_message="Exported for a data-subject request"
     )
     response = JsonResponse(
         privacy.personal_data(chosen), safe=False, json_dumps_params={"ensure_ascii": False}
@@ -89,7 +90,7 @@ def export_personal_data(modeladmin: Admin, request: HttpRequest, qs: Signatures
 @admin.action(description=_("Erase selected for a data-subject request"), permissions=["delete"])
 def erase_personal_data(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
     why = reason(request, "no reason given")
-    erased = privacy.erase(qs.values_list("pk", flat=True), request.user.pk, f"Erased: {why}")
+    erased = privacy.erase(qs.values_list("pk", flat=True), staff_id(request), f"Erased: {why}")
     modeladmin.message_user(request, _("%(n)d signatures erased.") % {"n": erased})
 
 

@@ -16,7 +16,7 @@ def test_starting_queues_only_drafts_and_the_worker_moves_their_matches(
         campaign=campaign, reason="old", country="FR", created_by=moderator, state="done"
     )
 
-    started = invalidations.start(Invalidation.objects.all(), moderator)
+    started = invalidations.start(Invalidation.objects.all(), moderator.pk)
     run_tasks()
 
     assert started == 1
@@ -31,5 +31,5 @@ def test_starting_twice_queues_one_run(campaign, moderator, make_signatures):
     draft = Invalidation.objects.create(
         campaign=campaign, reason="bots", country="DE", created_by=moderator
     )
-    assert invalidations.start(Invalidation.objects.filter(pk=draft.pk), moderator) == 1
-    assert invalidations.start(Invalidation.objects.filter(pk=draft.pk), moderator) == 0
+    assert invalidations.start(Invalidation.objects.filter(pk=draft.pk), moderator.pk) == 1
+    assert invalidations.start(Invalidation.objects.filter(pk=draft.pk), moderator.pk) == 0
