@@ -1,6 +1,7 @@
 """Fixtures every tier shares. Browser and system fixtures live in their own folders."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -14,6 +15,17 @@ from signatures import campaign_copy, roles
 from signatures.models import Campaign, Signature
 from tests import factories
 from tests.helpers import form_started
+
+TESTS = Path(__file__).parent
+# Folders of slow tests and their markers: `pytest -m "not slow"` leaves them out.
+SLOW_TIERS = {"browser": ["browser", "slow"], "system": ["system", "slow"]}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        tier = item.path.relative_to(TESTS).parts[0]
+        for marker in SLOW_TIERS.get(tier, []):
+            item.add_marker(marker)
 
 
 @pytest.fixture(scope="session")

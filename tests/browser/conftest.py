@@ -1,20 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against the live test server."""
 
 import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-
-HERE = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.slow)
-
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -7,19 +7,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.db import connection
-
-HERE = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.system)
-            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
