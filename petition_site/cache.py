@@ -1,15 +1,31 @@
-"""Django's Redis cache, keeping one client per connection pool.
+"""Django's Redis cache, made to fail fast and loudly enough for callers to cope.
 
-The stock backend builds a new redis.Redis client, with its table of response
-callbacks, for every cache call: a measurable cost on the campaign page, which
-makes one or two cache calls per request. Clients are thread-safe, so one per
-pool does.
+Two changes to the stock backend:
+
+- One redis client per connection pool: the stock backend builds a new
+  client, with its table of response callbacks, for every cache call.
+- While Redis is unreachable every call raises ``CacheUnavailable`` at once:
+  after a failure the backend does not try Redis again for
+  ``retry_after`` seconds, so a page never waits on a dead server more than
+  once in that time. Callers decide what to do without the cache (counts
+  fall back to PostgreSQL, rate limits hold the signature for review, staff
+  lockout counts in the process); the site recovers by itself.
 """
 
+import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis import Redis
+from redis import Redis, RedisError
+
+logger = logging.getLogger(__name__)
+
+
+class CacheUnavailable(Exception):
+    """The shared cache cannot be reached now."""
+
 
 # The stock client's helpers are private, so django-stubs does not declare them.
 
@@ -24,7 +40,40 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return clients[index]
 
 
-class ReusingRedisCache(RedisCache):
+def _guarded(name: str) -> Callable[..., Any]:
+    def method(self: "ResilientRedisCache", *args: Any, **kwargs: Any) -> Any:
+        if time.monotonic() < self.down_until:
+            raise CacheUnavailable("Redis was unreachable moments ago")
+        try:
+            return getattr(RedisCache, name)(self, *args, **kwargs)
+        except RedisError as exc:
+            self.down_until = time.monotonic() + self.retry_after
+            logger.warning("Cache unavailable (%s); retrying in %ss", exc, self.retry_after)
+            raise CacheUnavailable(str(exc)) from exc
+
+    method.__name__ = name
+    return method
+
+
+class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
+        options = dict(params.get("OPTIONS", {}))
+        self.retry_after = float(options.pop("retry_after", 5))
+        # A server that does not answer fails a call in a moment, not a minute.
+        options.setdefault("socket_connect_timeout", 0.5)
+        options.setdefault("socket_timeout", 0.5)
+        super().__init__(server, params | {"OPTIONS": options})
         self._class = ReusingRedisCacheClient
+        self.down_until = 0.0
+
+    add = _guarded("add")
+    get = _guarded("get")
+    set = _guarded("set")
+    touch = _guarded("touch")
+    delete = _guarded("delete")
+    get_many = _guarded("get_many")
+    has_key = _guarded("has_key")
+    incr = _guarded("incr")
+    set_many = _guarded("set_many")
+    delete_many = _guarded("delete_many")
+    clear = _guarded("clear")

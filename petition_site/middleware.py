@@ -1,11 +1,46 @@
 import logging
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
+from petition_site.cache import CacheUnavailable
+from signatures import queue
+
 logger = logging.getLogger(__name__)
+
+
+def health() -> tuple[int, dict[str, Any]]:
+    """Each dependency's state, and the status a load balancer should act on.
+
+    503 only when signatures cannot be taken at all (PostgreSQL is down);
+    without the cache or with a late mail queue the site still takes them.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return 503, {"status": "down", "database": "down"}
+    report: dict[str, Any] = {"status": "ok", "database": "ok", "cache": "ok"}
+    try:
+        cache.get("healthz")
+    except CacheUnavailable:
+        report |= {"status": "degraded", "cache": "down"}
+    waited = queue.oldest_wait().total_seconds()
+    late = waited > settings.MAIL_QUEUE_LATE_SECONDS
+    report["mail_queue"] = {
+        "status": "late" if late else "ok",
+        "oldest_wait_seconds": round(waited),
+    }
+    if late:
+        report["status"] = "degraded"
+    return 200, report
 
 
 class HealthCheckMiddleware:
@@ -20,16 +55,39 @@ class HealthCheckMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path != "/healthz":
             return self.get_response(request)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except DatabaseError:
-            response = HttpResponse("database unavailable\n", status=503)
-        else:
-            response = HttpResponse("ok\n")
-        response["Content-Type"] = "text/plain"
+        status, report = health()
+        response = JsonResponse(report, status=status)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class MalformedBodyMiddleware:
+    """A form body in an encoding we cannot read gets 400 and one log line, never a 500.
+
+    Django refuses urlencoded bodies that are not UTF-8, and an unknown
+    charset or a broken multipart body fails deeper down; each would
+    otherwise surface in whichever middleware reads the form first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 (parsed here, once, so a failure is ours to answer)
+            except (BadRequest, MultiPartParserError, UnicodeError, LookupError, ValueError) as exc:
+                logger.warning(
+                    "Refused an unreadable %s body on %s: %s", request.method, request.path, exc
+                )
+                response = HttpResponse(
+                    render_to_string("400.html", request=request),
+                    status=400,
+                    content_type="text/html; charset=utf-8",
+                )
+                response._has_been_logged = True  # type: ignore[attr-defined]
+                return response
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import environ
+import sentry_sdk
 from django.utils.csp import CSP
+from sentry_sdk.integrations.django import DjangoIntegration
 
 from petition_site.mail import mailer_from_url
 
@@ -46,6 +48,7 @@ MIDDLEWARE = [
     "petition_site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "petition_site.middleware.PermissionsPolicyMiddleware",
+    "petition_site.middleware.MalformedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,9 +103,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "petition_site.cache.ReusingRedisCache",
+            "BACKEND": "petition_site.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "petition",
+            # After a failure, Redis is left alone this long (petition_site.cache).
+            "OPTIONS": {"retry_after": env.float("CACHE_RETRY_SECONDS", default=5.0)},
         }
     }
     # django-ratelimit lists only django-redis; Django's own RedisCache (which
@@ -208,6 +213,11 @@ PURGE_UNCONFIRMED_DAYS = env.int("PURGE_UNCONFIRMED_DAYS", default=30)
 COUNT_REFRESH_SECONDS = env.int("COUNT_REFRESH_SECONDS", default=30)
 CAMPAIGN_CACHE_SECONDS = env.float("CAMPAIGN_CACHE_SECONDS", default=2.0)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
+# A task running longer than this is taken for one whose worker died, and
+# run again by another worker (manage.py worker). Tasks finish in seconds.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=120)
+# /healthz calls the mail queue late when a due task has waited this long.
+MAIL_QUEUE_LATE_SECONDS = env.int("MAIL_QUEUE_LATE_SECONDS", default=300)
 
 # Abuse protection (signatures/abuse.py). Past a soft limit a signature is
 # held for review; past a hard limit the request gets 429 and nothing is kept.
@@ -230,6 +240,17 @@ LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 PRIVACY_CONTROLLER = env.str("PRIVACY_CONTROLLER", default="The campaign organisers")
 PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="privacy@example.org")
 ANONYMIZE_AFTER_DAYS = env.int("ANONYMIZE_AFTER_DAYS", default=90)
+
+# Errors go to Sentry when a DSN is set; no personal data is sent with them.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=0.0,
+    )
 
 LOGGING = {
     "version": 1,

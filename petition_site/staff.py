@@ -5,12 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 
+from petition_site.cache import CacheUnavailable
 from signatures.network import client_ip
 
 
@@ -37,6 +38,15 @@ def _failure_keys(request: HttpRequest) -> list[tuple[str, int]]:
     ]
 
 
+def _counters() -> BaseCache:
+    """Failures are counted in the shared cache; while it is down, in this process."""
+    try:
+        cache.has_key("login-fail:probe")
+    except CacheUnavailable:
+        return caches["local"]
+    return cache
+
+
 class StaffAdminSite(admin.AdminSite):
     site_header = "Petition staff"
     site_title = "Petition staff"
@@ -58,15 +68,16 @@ class StaffAdminSite(admin.AdminSite):
         if request.method != "POST":
             return super().login(request, extra_context)
         keys = _failure_keys(request)
-        if any((cache.get(key) or 0) >= limit for key, limit in keys):
+        counters = _counters()
+        if any((counters.get(key) or 0) >= limit for key, limit in keys):
             ctx = {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
             return render(request, "admin/locked_out.html", ctx, status=429)
         response = super().login(request, extra_context)
         if request.user.is_authenticated:
-            cache.delete(keys[0][0])
+            counters.delete(keys[0][0])
         else:
             timeout = settings.LOGIN_LOCKOUT_MINUTES * 60
             for key, _limit in keys:
-                cache.add(key, 0, timeout)
-                cache.incr(key)
+                counters.add(key, 0, timeout)
+                counters.incr(key)
         return response

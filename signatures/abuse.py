@@ -1,7 +1,11 @@
-"""Rate limits, honeypot and fill time: what a flood or a bot gets."""
+"""Rate limits, fill time, one signature per form, proof of work: what a flood or a bot gets.
 
+Nothing here drops a submission: each check says why a signature should be
+held for a moderator (``Signature.HoldReason``), or raises ``RateLimited``.
+"""
+
+import hashlib
 from datetime import timedelta
-from enum import Enum
 from typing import Any
 
 from altcha import v1 as altcha
@@ -12,37 +16,49 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_ratelimit.core import is_ratelimited
 
+from petition_site.cache import CacheUnavailable
+from signatures.models import Signature
 from signatures.network import client_ip
+from signatures.tokens import FORM_TOKEN_MAX_AGE
+
+HoldReason = Signature.HoldReason
 
 
-class Verdict(Enum):
-    ACCEPT = "accept"
-    HOLD = "hold"  # stored, but counts only once a moderator releases it
-    BLOCK = "block"  # 429, nothing stored
+class RateLimited(Exception):
+    """Past a hard limit: the client gets 429 and nothing is stored."""
 
 
-def _tiers(request: HttpRequest, name: str, key: str, soft: str, hard: str) -> Verdict:
+def _tiers(request: HttpRequest, name: str, key: str, soft: str, hard: str) -> HoldReason:
     def value(group: str, request: HttpRequest) -> str:
         return key
 
-    # Both tiers count every attempt; the hard one is checked first.
-    over_hard = is_ratelimited(request, f"sign-{name}-hard", key=value, rate=hard, increment=True)
-    over_soft = is_ratelimited(request, f"sign-{name}-soft", key=value, rate=soft, increment=True)
+    try:
+        # Both tiers count every attempt; the hard one is checked first.
+        over_hard = is_ratelimited(
+            request, f"sign-{name}-hard", key=value, rate=hard, increment=True
+        )
+        over_soft = is_ratelimited(
+            request, f"sign-{name}-soft", key=value, rate=soft, increment=True
+        )
+    except CacheUnavailable:
+        return HoldReason.UNCHECKED  # stored, never counted unchecked
     if over_hard:
-        return Verdict.BLOCK
-    return Verdict.HOLD if over_soft else Verdict.ACCEPT
+        raise RateLimited(name)
+    return HoldReason.RATE_LIMIT if over_soft else HoldReason.NONE
 
 
-def check_client(request: HttpRequest) -> Verdict:
+def check_client(request: HttpRequest) -> HoldReason:
+    """Limits per client address; raises RateLimited past the hard one."""
     if not settings.RATELIMIT_ENABLE:
-        return Verdict.ACCEPT
+        return HoldReason.NONE
     ip = client_ip(request)
     return _tiers(request, "ip", ip, settings.SIGN_RATE_IP_SOFT, settings.SIGN_RATE_IP_HARD)
 
 
-def check_address(request: HttpRequest, canonical_email: str) -> Verdict:
+def check_address(request: HttpRequest, canonical_email: str) -> HoldReason:
+    """Limits per e-mail address; raises RateLimited past the hard one."""
     if not settings.RATELIMIT_ENABLE:
-        return Verdict.ACCEPT
+        return HoldReason.NONE
     return _tiers(
         request,
         "email",
@@ -52,9 +68,33 @@ def check_address(request: HttpRequest, canonical_email: str) -> Verdict:
     )
 
 
-def worst(*verdicts: Verdict) -> Verdict:
-    order = [Verdict.ACCEPT, Verdict.HOLD, Verdict.BLOCK]
-    return max(verdicts, key=order.index)
+def check_fill_time(seconds: float) -> HoldReason:
+    """Autofill makes a person fast, but faster than this is held for a look."""
+    return HoldReason.FAST if seconds < settings.SIGN_MIN_FILL_SECONDS else HoldReason.NONE
+
+
+def spend_form_token(token: str) -> HoldReason:
+    """A served form is good for one signature: a second one with it is held."""
+    key = "form-used:" + hashlib.sha256(token.encode()).hexdigest()
+    try:
+        first = cache.add(key, True, FORM_TOKEN_MAX_AGE + 3600)
+    except CacheUnavailable:
+        return HoldReason.UNCHECKED
+    return HoldReason.NONE if first else HoldReason.REPLAYED
+
+
+# When several apply, the one a moderator most needs to know.
+PRECEDENCE = [
+    HoldReason.RATE_LIMIT,
+    HoldReason.REPLAYED,
+    HoldReason.FAST,
+    HoldReason.UNCHECKED,
+]
+
+
+def hold_reason(*reasons: HoldReason) -> HoldReason:
+    """Why the signature is held, or NONE when nothing says it should be."""
+    return next((r for r in PRECEDENCE if r in reasons), HoldReason.NONE)
 
 
 def _altcha_key() -> str:
@@ -80,5 +120,10 @@ def altcha_solved(payload: str) -> bool:
         ok, _error = altcha.verify_solution(payload, _altcha_key(), check_expires=True)
     except (ValueError, TypeError, KeyError):
         return False
+    if not ok:
+        return False
     # A solution is good for one signature: remember it until it expires.
-    return ok and cache.add(f"altcha-used:{payload[-64:]}", True, 15 * 60)
+    try:
+        return bool(cache.add(f"altcha-used:{payload[-64:]}", True, 15 * 60))
+    except CacheUnavailable:
+        return True  # the rate limits are unchecked too, so the signature is held

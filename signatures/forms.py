@@ -1,11 +1,13 @@
 """The sign form: what a signer may type, normalised field by field."""
 
 import re
+import time
 import unicodedata
 from functools import lru_cache
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,7 @@ from django_countries import countries
 from signatures import consent as wording
 from signatures.services import SignatureData
 from signatures.spreadsheet import FORMULA_PREFIXES
-from signatures.tokens import filled_by_a_person, form_started_token
+from signatures.tokens import form_age, form_started_token
 
 URL_RE = re.compile(r"(https?:|www\.|://|\b[\w-]+\.(com|net|org|info|ru|cn|io|xyz)\b)", re.I)
 
@@ -143,7 +145,16 @@ class SignatureForm(forms.Form):
         }
 
     def is_bot(self) -> bool:
-        """Filled the invisible field, or sent the form back too fast or forged."""
-        return bool(self.cleaned_data.get("website")) or not filled_by_a_person(
-            self.cleaned_data.get("started", "")
-        )
+        """Filled the field people never see."""
+        return bool(self.cleaned_data.get("website"))
+
+    def fill_seconds(self) -> float | None:
+        """How long the form was open, or None when its start token is missing or stale."""
+        return form_age(str(self.cleaned_data.get("started", "")))
+
+    def renewed(self) -> "SignatureForm":
+        """The same answers in a freshly served form, to be sent once more."""
+        data = {name: self.data[name] for name in self.data}
+        # The answers are typed already: sending them again takes no fill time.
+        data["started"] = form_started_token(time.time() - settings.SIGN_MIN_FILL_SECONDS)
+        return SignatureForm(data)

@@ -178,6 +178,13 @@ class Signature(models.Model):
         REJECTED = "rejected", _("Rejected")
         SPAM = "spam", _("Spam")
 
+    class HoldReason(models.TextChoices):
+        NONE = "", _("Not held")
+        RATE_LIMIT = "rate_limit", _("Past a rate limit")
+        UNCHECKED = "unchecked", _("Rate limits could not be checked")
+        FAST = "fast", _("Sent faster than people type")
+        REPLAYED = "replayed", _("Sent with a form already used")
+
     campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="signatures")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -192,10 +199,20 @@ class Signature(models.Model):
     language = models.CharField(max_length=10, editable=False)
     network_hash = models.CharField(max_length=32, blank=True, editable=False)
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    hold_reason = models.CharField(
+        max_length=10, choices=HoldReason, default=HoldReason.NONE, blank=True, editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Mails queued, and mails the mail server accepted: a restarted worker
+    # skips a mail whose number is already delivered.
     emails_sent = models.PositiveSmallIntegerField(default=0)
+    emails_delivered = models.PositiveSmallIntegerField(default=0)
     last_email_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("The mail server refused this address for good.")
+    )
+    bounce_reason = models.CharField(max_length=300, blank=True)
     invalidation = models.ForeignKey(
         "Invalidation", models.SET_NULL, null=True, blank=True, related_name="signatures"
     )

@@ -39,15 +39,20 @@ class SignResult:
 
 
 def sign(
-    campaign: Campaign, data: SignatureData, *, language: str, ip: str, held: bool = False
+    campaign: Campaign,
+    data: SignatureData,
+    *,
+    language: str,
+    ip: str,
+    hold: Signature.HoldReason = Signature.HoldReason.NONE,
 ) -> SignResult:
     """Store a signature once per address; a repeat may resend the confirmation.
 
     The unique index decides what is a repeat, so concurrent submissions of
-    one address leave exactly one row. A held signature (past a soft rate
-    limit) goes through the same steps but counts only once a moderator
-    releases it.
+    one address leave exactly one row. A held signature (``hold`` says why)
+    goes through the same steps but counts only once a moderator releases it.
     """
+    held = bool(hold)
     now = timezone.now()
     needs_mail = campaign.requires_confirmation
     confirmed = not needs_mail and not held
@@ -68,6 +73,7 @@ def sign(
         language=language,
         network_hash=network_hash(ip),
         state=state,
+        hold_reason=hold,
         created_at=now,
         # Without e-mail confirmation a held signature needs only a moderator.
         confirmed_at=None if needs_mail else now,

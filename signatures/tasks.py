@@ -7,8 +7,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from signatures import emails, moderation
-from signatures.models import AWAITING_STATES, Signature
+from signatures import mailing, moderation
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +19,9 @@ def retry_delay(attempt: int) -> timedelta:
 
 @task()
 def send_confirmation(signature_id: int, attempt: int = 1) -> str:
-    signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
-    if signature is None or signature.state not in AWAITING_STATES or signature.confirmed_at:
-        return "skipped"
     try:
-        emails.send_confirmation(signature)
-    except OSError as exc:  # smtplib.SMTPException is an OSError
+        delivery = mailing.deliver_confirmation(signature_id)
+    except mailing.TemporaryFailure as exc:
         if attempt >= settings.MAIL_RETRY_LIMIT:
             logger.error("Confirmation for signature %s failed for good: %s", signature_id, exc)
             raise
@@ -36,7 +32,9 @@ def send_confirmation(signature_id: int, attempt: int = 1) -> str:
             "Confirmation for signature %s failed (%s); retry in %s", signature_id, exc, delay
         )
         return f"retry {attempt + 1} in {delay}"
-    return "sent"
+    if delivery is mailing.Delivery.BOUNCED:
+        logger.warning("Confirmation for signature %s bounced; not retried", signature_id)
+    return str(delivery)
 
 
 @task()

@@ -1,5 +1,6 @@
 """Signed tokens: the links in confirmation e-mails and the sign form's start time."""
 
+import secrets
 import time
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from django.core import signing
 CONFIRM_SALT = "signatures.confirm"
 WITHDRAW_SALT = "signatures.withdraw"
 FILL_SALT = "signatures.form-started"
+# A form left open longer is shown again, to be sent once more.
+FORM_TOKEN_MAX_AGE = 24 * 3600
 
 
 def make_token(signature_id: int, salt: str) -> str:
@@ -28,14 +31,19 @@ def confirmation_max_age() -> timedelta:
     return timedelta(days=settings.CONFIRMATION_LINK_MAX_AGE_DAYS)
 
 
-def form_started_token() -> str:
-    return signing.dumps(int(time.time()), salt=FILL_SALT)
+def form_started_token(served_at: float | None = None) -> str:
+    """When the form was served, signed, with a nonce: each served form is one of a kind."""
+    started = int(time.time() if served_at is None else served_at)
+    return signing.dumps([started, secrets.token_urlsafe(6)], salt=FILL_SALT)
 
 
-def filled_by_a_person(token: str) -> bool:
-    """The form's signed start time is genuine, under a day old and not too recent."""
+def form_age(token: str) -> float | None:
+    """Seconds since the form was served, or None when its token is forged or too old."""
     try:
-        started = signing.loads(token, salt=FILL_SALT, max_age=24 * 3600)
+        started = signing.loads(token, salt=FILL_SALT, max_age=FORM_TOKEN_MAX_AGE)
     except signing.BadSignature:
-        return False
-    return isinstance(started, int) and time.time() - started >= settings.SIGN_MIN_FILL_SECONDS
+        return None
+    match started:
+        case [int(served_at), str()] if time.time() - served_at <= FORM_TOKEN_MAX_AGE:
+            return time.time() - served_at
+    return None

@@ -41,8 +41,9 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 
     if not campaign.takes_signatures():
         return redirect(campaign)
-    verdict = abuse.check_client(request)
-    if verdict is abuse.Verdict.BLOCK:
+    try:
+        by_client = abuse.check_client(request)
+    except abuse.RateLimited:
         return rate_limited(request)
     form = SignatureForm(request.POST)
     if campaign.proof_of_work and not abuse.altcha_solved(request.POST.get("altcha", "")):
@@ -53,19 +54,28 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     # stranger nor a bot learns anything from it.
     thanks = redirect("signatures:thanks", campaign.slug)
     if form.is_bot():
-        logger.info("Dropped a bot submission for %s", campaign.slug)
+        logger.info("Dropped a submission that filled the honeypot for %s", campaign.slug)
         return thanks
-    verdict = abuse.worst(
-        verdict, abuse.check_address(request, canonical_email(form.cleaned_data["email"]))
-    )
-    if verdict is abuse.Verdict.BLOCK:
+    seconds = form.fill_seconds()
+    if seconds is None:
+        # Open over a day, or its token is missing: nothing is stored yet, and
+        # the person sees their answers again, to send once more.
+        form = form.renewed()
+        form.is_valid()
+        form.add_error(None, _("This page was open a long time. Please send the form again."))
+        return pages.render_campaign(request, campaign, form)
+    try:
+        by_address = abuse.check_address(request, canonical_email(form.cleaned_data["email"]))
+    except abuse.RateLimited:
         return rate_limited(request)
+    hold = abuse.hold_reason(
+        by_client,
+        by_address,
+        abuse.check_fill_time(seconds),
+        abuse.spend_form_token(form.cleaned_data["started"]),
+    )
     services.sign(
-        campaign,
-        form.signature_data(),
-        language=get_language(),
-        ip=client_ip(request),
-        held=verdict is abuse.Verdict.HOLD,
+        campaign, form.signature_data(), language=get_language(), ip=client_ip(request), hold=hold
     )
     return thanks
 

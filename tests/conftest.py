@@ -59,6 +59,18 @@ def _empty_cache(settings):
     kept_connection.close()
 
 
+@pytest.fixture
+def cache_down(settings):
+    """The shared cache points where nothing listens, as when Redis is down."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "petition_site.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/1",
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _english() -> None:
     # A request in another language leaves it active in the test's thread.

@@ -53,7 +53,8 @@ def signature(
         "consent": True,
     }
     held = state == Signature.State.HELD
-    result = services.sign(campaign, data, language=language, ip=ip, held=held)
+    hold = Signature.HoldReason.RATE_LIMIT if held else Signature.HoldReason.NONE
+    result = services.sign(campaign, data, language=language, ip=ip, hold=hold)
     if state == Signature.State.CONFIRMED:
         services.confirm(result.signature_id)
     elif state in {Signature.State.REJECTED, Signature.State.SPAM}:

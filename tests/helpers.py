@@ -7,19 +7,18 @@ import time
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractUser
-from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
 from signatures.models import Campaign
-from signatures.tokens import FILL_SALT
+from signatures.tokens import form_started_token
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def form_started(seconds_ago: int = 60) -> str:
     """The signed start time the form carries, as if served ``seconds_ago``."""
-    return signing.dumps(int(time.time()) - seconds_ago, salt=FILL_SALT)
+    return form_started_token(time.time() - seconds_ago)
 
 
 def shown_count(client: Client, campaign: Campaign) -> int:

@@ -72,6 +72,26 @@ class NetworkFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BouncingFilter(admin.SimpleListFilter):
+    """Signers whose address the mail server refused for good."""
+
+    title = _("e-mail address")
+    parameter_name = "bouncing"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        return [("yes", str(_("Bouncing"))), ("no", str(_("Delivered or waiting")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        match self.value():
+            case "yes":
+                return queryset.filter(bounced_at__isnull=False)
+            case "no":
+                return queryset.filter(bounced_at__isnull=True)
+        return queryset
+
+
 def staff_id(request: HttpRequest) -> int:
     """The signed-in staff member's id: the admin lets nobody else this far."""
     user_id = request.user.pk

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from signatures import consent, moderation, privacy, services
 from signatures.addresses import canonical_email
 from signatures.admin.common import (
+    BouncingFilter,
     CappedCountPaginator,
     EmailDomainFilter,
     NetworkFilter,
@@ -108,6 +109,8 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
     list_filter = [
         "campaign",
         "state",
+        "hold_reason",
+        BouncingFilter,
         "country",
         "contact_opt_in",
         "created_at",
@@ -137,14 +140,15 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "email",
         "country",
         "state",
+        "hold_reason",
         "created_at",
         "confirmed_at",
         "consent_proof",
         "contact_opt_in",
         "language",
         "network_hash",
-        "emails_sent",
-        "last_email_at",
+        ("emails_sent", "emails_delivered", "last_email_at"),
+        ("bounced_at", "bounce_reason"),
         "invalidation",
     ]
     readonly_fields = [
@@ -158,8 +162,12 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "language",
         "network_hash",
         "emails_sent",
+        "emails_delivered",
         "last_email_at",
+        "bounced_at",
+        "bounce_reason",
         "invalidation",
+        "hold_reason",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1,5 +1,6 @@
 import base64
 import json
+import re
 
 import altcha
 import pytest
@@ -20,9 +21,9 @@ def limits(settings):
 
 
 def post(client, campaign, sign_data, n: int, **extra):
-    return client.post(
-        campaign.get_absolute_url(), sign_data | {"email": f"person{n}@example.org"}, **extra
-    )
+    """Person n sends a form of their own, served a minute ago."""
+    data = sign_data | {"email": f"person{n}@example.org", "started": form_started()}
+    return client.post(campaign.get_absolute_url(), data, **extra)
 
 
 def test_past_the_soft_limit_signatures_are_held_but_answered_as_usual(
@@ -110,22 +111,72 @@ def test_switching_rate_limits_off(client, campaign, sign_data, limits):
     assert Signature.objects.filter(state="pending").count() == 6
 
 
-@pytest.mark.parametrize(
-    "trap",
-    [
-        lambda: {"website": "http://spam.example"},
-        lambda: {"started": form_started(seconds_ago=0)},
-        lambda: {"started": "forged:token"},
-        lambda: {"started": ""},
-    ],
-    ids=["honeypot", "too-fast", "forged-time", "no-time"],
-)
-def test_bots_are_dropped_quietly_with_the_answer_a_person_gets(client, campaign, sign_data, trap):
+def test_a_bot_that_fills_the_honeypot_is_dropped_with_the_answer_a_person_gets(
+    client, campaign, sign_data
+):
     person = client.post(campaign.get_absolute_url(), sign_data | {"email": "p@example.org"})
-    bot = client.post(campaign.get_absolute_url(), sign_data | trap())
+    bot = client.post(
+        campaign.get_absolute_url(),
+        sign_data | {"website": "http://spam.example", "started": form_started()},
+    )
     assert bot.status_code == person.status_code == 302
     assert bot["Location"] == person["Location"]
     assert list(Signature.objects.values_list("email", flat=True)) == ["p@example.org"]
+
+
+def test_a_form_sent_back_within_seconds_is_stored_and_held_for_review(
+    client, campaign, sign_data, run_tasks, mailoutbox
+):
+    answer = client.post(campaign.get_absolute_url(), sign_data | {"started": form_started(0)})
+
+    assert answer.status_code == 302
+    signature = Signature.objects.get()
+    assert (signature.state, signature.hold_reason) == ("held", "fast")
+    run_tasks()
+    assert len(mailoutbox) == 1  # the signer goes on as usual
+
+
+@pytest.mark.parametrize(
+    "started",
+    [form_started(25 * 3600), "forged:token", ""],
+    ids=["open-over-a-day", "forged", "missing"],
+)
+def test_a_stale_or_forged_form_is_shown_again_to_send_once_more(
+    client, campaign, sign_data, started
+):
+    again = client.post(campaign.get_absolute_url(), sign_data | {"started": started})
+
+    assert again.status_code == 200
+    assert Signature.objects.count() == 0
+    html = again.content.decode()
+    assert "Please send the form again." in html
+    assert 'value="Lovelace"' in html  # nothing typed is lost
+    renewed = re.search(r'name="started" value="([^"]+)"', html)[1]
+    assert renewed != started
+
+    sent = client.post(campaign.get_absolute_url(), sign_data | {"started": renewed})
+    assert sent.status_code == 302
+    assert Signature.objects.get().state == "pending"
+
+
+def test_one_served_form_is_good_for_one_signature(client, campaign, sign_data):
+    served = form_started()
+    for n in range(2):
+        client.post(
+            campaign.get_absolute_url(),
+            sign_data | {"email": f"person{n}@example.org", "started": served},
+        )
+
+    assert list(Signature.objects.order_by("pk").values_list("state", "hold_reason")) == [
+        ("pending", ""),
+        ("held", "replayed"),
+    ]
+
+
+def test_each_page_view_serves_a_form_of_its_own(client, campaign):
+    pages = [client.get(campaign.get_absolute_url()).content.decode() for _ in range(2)]
+    tokens = {re.search(r'name="started" value="([^"]+)"', html)[1] for html in pages}
+    assert len(tokens) == 2
 
 
 def solved(client, campaign) -> str:

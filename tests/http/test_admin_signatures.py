@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from signatures import counts
 from signatures.models import Signature
+from tests import factories
 
 CHANGELIST = reverse("admin:signatures_signature_changelist")
 
@@ -157,3 +158,21 @@ def test_admin_erase_lowers_the_count_and_is_logged(
     assert not Signature.objects.filter(pk=signature.pk).exists()
     assert counts.refresh(campaign).total == 1
     assert LogEntry.objects.get(action_flag=DELETION).change_message == "Erased: asked"
+
+
+def test_staff_find_bouncing_addresses_and_why_signatures_are_held(
+    client, moderator, campaign, make_signatures
+):
+    bouncing, _fine = make_signatures(2, confirm=False)
+    Signature.objects.filter(pk=bouncing.pk).update(
+        bounced_at=bouncing.created_at, bounce_reason="550 No such mailbox"
+    )
+    held = factories.signature(campaign, Signature.State.HELD)
+    client.force_login(moderator)
+
+    listed = client.get(CHANGELIST, {"bouncing": "yes"}).context["cl"].result_list
+    assert list(listed) == [bouncing]
+    listed = client.get(CHANGELIST, {"hold_reason": "rate_limit"}).context["cl"].result_list
+    assert list(listed) == [held]
+    page = client.get(reverse("admin:signatures_signature_change", args=[bouncing.pk]))
+    assert b"550 No such mailbox" in page.content

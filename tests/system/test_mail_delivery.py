@@ -1,53 +1,23 @@
 """Confirmation mail through a real SMTP server on loopback, and through a dead one."""
 
-import email
 import re
-import socket
 from collections.abc import Iterator
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from signatures.models import Signature
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def smtp_mailers(port: int) -> dict:
-    return {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
+from tests.system.smtp import Inbox, SMTPServer, free_port
 
 
 @pytest.fixture
 def smtp_server(settings) -> Iterator[Inbox]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = smtp_mailers(port)
-    yield inbox
-    controller.stop()
+    server = SMTPServer().start()
+    settings.MAILERS = server.mailers()
+    yield server.inbox
+    server.stop()
 
 
 def test_confirmation_travels_through_smtp_and_its_link_confirms(
@@ -72,8 +42,8 @@ def test_confirmation_travels_through_smtp_and_its_link_confirms(
 def test_a_dead_mail_server_delays_the_mail_but_loses_nothing(
     client, campaign, sign_data, run_tasks, settings
 ):
-    port = free_port()  # nothing listens here yet
-    settings.MAILERS = smtp_mailers(port)
+    server = SMTPServer()  # not started: nothing listens yet
+    settings.MAILERS = server.mailers()
     response = client.post(campaign.get_absolute_url(), sign_data)
     assert response.status_code == 302  # the signer never waits on SMTP
     run_tasks()
@@ -84,29 +54,28 @@ def test_a_dead_mail_server_delays_the_mail_but_loses_nothing(
     assert retry.run_after > timezone.now() + timezone.timedelta(seconds=50)
 
     # The server comes back and the retry falls due.
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    server.start()
     try:
         DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
         run_tasks()
     finally:
-        controller.stop()
-    assert len(inbox.messages) == 1
+        server.stop()
+    assert len(server.inbox.messages) == 1
     assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
 
 
 def test_a_mail_that_fails_for_good_is_left_failed_for_staff_to_see(
     client, campaign, sign_data, run_tasks, settings
 ):
-    settings.MAILERS = smtp_mailers(free_port())
+    settings.MAILERS = SMTPServer(free_port()).mailers()
     settings.MAIL_RETRY_LIMIT = 1
     client.post(campaign.get_absolute_url(), sign_data)
     run_tasks()
 
     failed = DBTaskResult.objects.get()
     assert failed.status == TaskResultStatus.FAILED
-    assert "ConnectionRefusedError" in failed.exception_class_path
+    assert failed.exception_class_path == "signatures.mailing.TemporaryFailure"
+    assert "Connection refused" in failed.traceback
     assert Signature.objects.exists()
 
 
@@ -115,3 +84,46 @@ def test_signature_and_its_mail_task_are_committed_together(client, campaign, si
     task = DBTaskResult.objects.get()
     assert task.task_path == "signatures.tasks.send_confirmation"
     assert task.args_kwargs["args"] == [Signature.objects.get().pk]
+
+
+def test_an_address_the_server_refuses_for_good_is_marked_bouncing_and_not_retried(
+    client, campaign, sign_data, run_tasks, smtp_server
+):
+    smtp_server.refuse = "550 5.1.1 No such mailbox"
+    client.post(campaign.get_absolute_url(), sign_data)
+    run_tasks()
+
+    signature = Signature.objects.get()
+    assert signature.bounced_at is not None
+    assert signature.bounce_reason == "550 5.1.1 No such mailbox"
+    task = DBTaskResult.objects.get()
+    assert (task.status, task.return_value) == (TaskResultStatus.SUCCESSFUL, "bounced")
+
+
+def test_a_temporary_refusal_is_retried_later(client, campaign, sign_data, run_tasks, smtp_server):
+    smtp_server.refuse = "451 4.7.1 Greylisted, try again later"
+    client.post(campaign.get_absolute_url(), sign_data)
+    run_tasks()
+
+    assert Signature.objects.get().bounced_at is None
+    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert retry.args_kwargs["args"][1] == 2
+
+    smtp_server.refuse = None
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_tasks()
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_task_that_runs_again_sends_nothing_twice(
+    client, campaign, sign_data, run_tasks, smtp_server
+):
+    client.post(campaign.get_absolute_url(), sign_data)
+    run_tasks()
+    # As when a worker died after sending and its task was queued again.
+    DBTaskResult.objects.update(status=TaskResultStatus.READY)
+    run_tasks()
+
+    assert len(smtp_server.messages) == 1
+    signature = Signature.objects.get()
+    assert (signature.emails_sent, signature.emails_delivered) == (1, 1)
