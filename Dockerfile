@@ -30,6 +30,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
 
-# The same image runs the worker: `docker run IMAGE python manage.py db_worker`.
+# The same image runs the worker: `docker run IMAGE python manage.py worker`.
 # Migrations run once per release: `docker run IMAGE python manage.py migrate`.
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "petition_site.wsgi"]

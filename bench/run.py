@@ -158,7 +158,7 @@ def prepare(env: dict) -> None:
 
 
 def worker_rate(env: dict, workers: int, seconds: int) -> dict:
-    """Confirmation mails per second that `workers` db_worker processes deliver."""
+    """Confirmation mails per second that `workers` worker processes deliver."""
     port = free_port()
     count_file = Path(tempfile.mkstemp()[1])
     sink = subprocess.Popen(
@@ -173,7 +173,7 @@ def worker_rate(env: dict, workers: int, seconds: int) -> dict:
             [
                 PYTHON,
                 "manage.py",
-                "db_worker",
+                "worker",
                 "--batch",
                 "--no-reload",
                 "--no-startup-delay",

@@ -22,6 +22,8 @@ class OptionalOTPAuthenticationForm(OTPAdminAuthenticationForm):  # type: ignore
         cleaned: dict[str, Any] = super(OTPAdminAuthenticationForm, self).clean()
         self.cleaned_data = cleaned
         user = self.get_user()
+        if user is None:  # a field was missing: its own error says so
+            return cleaned
         if settings.STAFF_REQUIRE_2FA or user_has_device(user):
             self.clean_otp(user)
         return cleaned

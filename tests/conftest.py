@@ -101,7 +101,7 @@ def sign_data() -> dict[str, str]:
 
 @pytest.fixture
 def run_tasks(monkeypatch) -> Callable[[], None]:
-    """Run every task that is due, with the real `manage.py db_worker --batch`."""
+    """Run every task that is due, with the real `manage.py worker --batch`."""
     # The worker recycles connections between tasks, which would close the
     # connection holding the test's transaction.
     monkeypatch.setattr(
@@ -109,7 +109,7 @@ def run_tasks(monkeypatch) -> Callable[[], None]:
     )
 
     def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
 

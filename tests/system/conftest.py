@@ -25,26 +25,38 @@ def collected_static(tmp_path_factory) -> str:
     return str(root)
 
 
+def site_env(database_url: str | None = None, **env: str) -> dict[str, str]:
+    """The environment of a site process (web or worker) on the test database."""
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url
+        or f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "SECURE_SSL_REDIRECT": "false",
+        **env,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture
 def gunicorn(collected_static, transactional_db, settings) -> Callable[..., str]:
     """Start the site under gunicorn, with the production settings, on the test database."""
     servers: list[subprocess.Popen] = []
 
     def start(workers: int = 2, **env: str) -> str:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        db = connection.settings_dict
-        environment = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "STATIC_ROOT": collected_static,
-            "SECURE_SSL_REDIRECT": "false",
-            "WEB_CONCURRENCY": str(workers),
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_ACCESSLOG": "",
+        port = free_port()
+        environment = site_env(
+            STATIC_ROOT=collected_static,
+            WEB_CONCURRENCY=str(workers),
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            GUNICORN_ACCESSLOG="",
             **env,
-        }
+        )
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "petition_site.wsgi"],
             env=environment,
@@ -65,3 +77,28 @@ def gunicorn(collected_static, transactional_db, settings) -> Callable[..., str]
     for server in servers:
         server.terminate()
         server.wait(timeout=10)
+
+
+WORKER = [sys.executable, "manage.py", "worker"]
+
+
+@pytest.fixture
+def worker(transactional_db) -> Callable[..., subprocess.Popen]:
+    """Start `manage.py worker` processes on the test database; each is stopped at the end."""
+    workers: list[subprocess.Popen] = []
+
+    def start(**env: str) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [*WORKER, "--no-reload", "--no-startup-delay", "--interval", "0.2"],
+            env=site_env(**env),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        workers.append(process)
+        return process
+
+    yield start
+    for process in workers:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
