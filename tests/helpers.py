@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from signatures.models import Campaign
 from signatures.tokens import form_started_token
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def form_started(seconds_ago: int = 60) -> str:

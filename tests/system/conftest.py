@@ -1,7 +1,6 @@
 """System tests: the site under gunicorn, subprocesses, outages, real servers on loopback."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +9,9 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+
+from tests.helpers import free_port
+from tests.system.nginx import NGINX, Nginx
 
 
 @pytest.fixture(scope="session")
@@ -35,12 +37,6 @@ def site_env(database_url: str | None = None, **env: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         **env,
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -102,3 +98,21 @@ def worker(transactional_db) -> Callable[..., subprocess.Popen]:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def nginx(tmp_path) -> Callable[[str], Nginx]:
+    """Start Debian's nginx with deploy/nginx.conf in front of a site URL, on loopback."""
+    if not os.path.exists(NGINX):
+        pytest.skip(f"no nginx at {NGINX}: install it with bin/system-packages")
+    started: list[Nginx] = []
+
+    def start(site: str) -> Nginx:
+        upstream = int(site.rsplit(":", 1)[1])
+        proxy = Nginx(upstream, tmp_path / f"nginx{len(started)}").start()
+        started.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.stop()

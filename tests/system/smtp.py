@@ -2,18 +2,13 @@
 
 import asyncio
 import email
-import socket
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers import free_port
 
 
 class Inbox:

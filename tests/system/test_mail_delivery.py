@@ -9,7 +9,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from signatures.models import Signature
-from tests.system.smtp import Inbox, SMTPServer, free_port
+from tests.helpers import free_port
+from tests.system.smtp import Inbox, SMTPServer
 
 
 @pytest.fixture
