@@ -213,6 +213,7 @@ PURGE_UNCONFIRMED_DAYS = env.int("PURGE_UNCONFIRMED_DAYS", default=30)
 COUNT_REFRESH_SECONDS = env.int("COUNT_REFRESH_SECONDS", default=30)
 CAMPAIGN_CACHE_SECONDS = env.float("CAMPAIGN_CACHE_SECONDS", default=2.0)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
+MAIL_RETRY_SECONDS = env.int("MAIL_RETRY_SECONDS", default=60)  # first back-off, then doubled
 # A task running longer than this is taken for one whose worker died, and
 # run again by another worker (manage.py worker). Tasks finish in seconds.
 TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=120)

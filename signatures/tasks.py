@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 
 
 def retry_delay(attempt: int) -> timedelta:
-    """1, 2, 4, ... minutes after each failed attempt, at most an hour."""
-    return timedelta(minutes=min(2 ** (attempt - 1), 60))
+    """1, 2, 4, ... minutes (MAIL_RETRY_SECONDS doubled) after each failure, at most an hour."""
+    return timedelta(seconds=min(settings.MAIL_RETRY_SECONDS * 2 ** (attempt - 1), 3600))
 
 
 @task()
