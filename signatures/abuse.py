@@ -4,7 +4,9 @@ Nothing here drops a submission: each check says why a signature should be
 held for a moderator (``Signature.HoldReason``), or raises ``RateLimited``.
 """
 
+import base64
 import hashlib
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +20,7 @@ from django_ratelimit.core import is_ratelimited
 
 from petition_site.cache import CacheUnavailable
 from signatures.models import Signature
-from signatures.network import client_ip
+from signatures.network import client_ip, client_network
 from signatures.tokens import FORM_TOKEN_MAX_AGE
 
 HoldReason = Signature.HoldReason
@@ -48,11 +50,11 @@ def _tiers(request: HttpRequest, name: str, key: str, soft: str, hard: str) -> H
 
 
 def check_client(request: HttpRequest) -> HoldReason:
-    """Limits per client address; raises RateLimited past the hard one."""
+    """Limits per client network (signatures.network); raises RateLimited past the hard one."""
     if not settings.RATELIMIT_ENABLE:
         return HoldReason.NONE
-    ip = client_ip(request)
-    return _tiers(request, "ip", ip, settings.SIGN_RATE_IP_SOFT, settings.SIGN_RATE_IP_HARD)
+    network = client_network(client_ip(request)) or "unknown"
+    return _tiers(request, "ip", network, settings.SIGN_RATE_IP_SOFT, settings.SIGN_RATE_IP_HARD)
 
 
 def check_address(request: HttpRequest, canonical_email: str) -> HoldReason:
@@ -112,6 +114,14 @@ def altcha_challenge() -> dict[str, Any]:
     return challenge
 
 
+def _puzzle(payload: str) -> str:
+    try:
+        salt = json.loads(base64.b64decode(payload))["salt"]
+    except (ValueError, TypeError, KeyError):
+        return ""
+    return hashlib.sha256(str(salt).encode()).hexdigest()
+
+
 def altcha_solved(payload: str) -> bool:
     """The puzzle is solved, unexpired, and its solution not used before."""
     if not payload or len(payload) > 2000:
@@ -122,8 +132,13 @@ def altcha_solved(payload: str) -> bool:
         return False
     if not ok:
         return False
-    # A solution is good for one signature: remember it until it expires.
+    # A solution is good for one signature: remember its puzzle until it
+    # expires. The key is the puzzle's salt as decoded, never the payload's
+    # text, which can be varied with characters base64 ignores.
+    puzzle = _puzzle(payload)
+    if not puzzle:
+        return False
     try:
-        return bool(cache.add(f"altcha-used:{payload[-64:]}", True, 15 * 60))
+        return bool(cache.add(f"altcha-used:{puzzle}", True, 15 * 60))
     except CacheUnavailable:
         return True  # the rate limits are unchecked too, so the signature is held

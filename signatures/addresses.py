@@ -1,13 +1,54 @@
-"""E-mail addresses: the canonical key one person's spellings of an address share."""
+"""E-mail addresses: the form we store and mail, and the key one person's spellings share.
+
+Mail systems read a domain by IDNA 2008 with the UTS #46 mapping (so a
+fullwidth "e" in a domain is an "e") and ignore case in practice. An
+address with invisible characters (a soft hyphen, a zero-width space) is
+refused outright: it would reach the same mailbox while looking different.
+"""
+
+import unicodedata
+
+import idna
+from django.utils.translation import gettext_lazy as _
+
+# Control, format (soft hyphen, zero-width space, bidi marks), private-use,
+# unassigned and separator characters: none belongs in an address.
+INVISIBLE = {"Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs"}
+GMAIL = {"gmail.com", "googlemail.com"}
+
+
+class InvalidAddress(ValueError):
+    """Why an address cannot be used; the message is shown to the signer."""
+
+
+def normalise(address: str) -> str:
+    """The address as stored and mailed: trimmed, NFC, the domain as IDNA A-labels."""
+    address = address.strip()
+    if any(unicodedata.category(ch) in INVISIBLE for ch in address):
+        raise InvalidAddress(_("An e-mail address cannot contain invisible or control characters."))
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        raise InvalidAddress(_("Enter a valid e-mail address."))
+    try:
+        ascii_domain = idna.encode(domain.rstrip("."), uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise InvalidAddress(_("The part after @ is not a valid domain name.")) from exc
+    return f"{unicodedata.normalize('NFC', local)}@{ascii_domain.lower()}"
 
 
 def canonical_email(address: str) -> str:
-    """The key one person's addresses share: lower case, no +tag, no Gmail dots."""
-    local, _sep, domain = address.strip().lower().rpartition("@")
-    domain = domain.rstrip(".")
-    if domain == "googlemail.com":
+    """The key one person's addresses share: no case, no +tag, no Gmail dots, one domain form."""
+    # The form refuses invisible characters; rows stored before it did, and
+    # admin searches, still need the key mail systems would read.
+    visible = "".join(ch for ch in address if unicodedata.category(ch) not in INVISIBLE)
+    try:
+        address = normalise(visible)
+    except InvalidAddress:
+        address = visible
+    local, _at, domain = address.rpartition("@")
+    local = unicodedata.normalize("NFKC", local).casefold().split("+", 1)[0]
+    domain = domain.lower().rstrip(".")
+    if domain in GMAIL:
         domain = "gmail.com"
-    local = local.split("+", 1)[0]
-    if domain == "gmail.com":
         local = local.replace(".", "")
     return f"{local}@{domain}"

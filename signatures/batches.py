@@ -36,6 +36,8 @@ def create(campaign: Campaign, country: str, user: Staff) -> Batch | None:
     waits on the row locks, then finds them taken (batch_id no longer NULL),
     so no signature lands in two batches. Returns None when the pool is empty.
     """
+    if not country:
+        raise ValueError("A batch is for one country: give its code")
     with transaction.atomic():
         batch = Batch.objects.create(
             campaign=campaign, country=country, created_by_id=getattr(user, "pk", None)
@@ -62,6 +64,8 @@ def create_for(campaign: Campaign, country: str, user: Staff) -> list[Batch]:
     """Batches for one country, or for every country waiting when ``country`` is "all"."""
     if country == "all":
         return create_all(campaign, user)
+    if not country:
+        raise ValueError("A batch is for one country: give its code")
     batch = create(campaign, country, user)
     return [batch] if batch else []
 

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from signatures import addresses
 from signatures import consent as wording
 from signatures.services import SignatureData
 from signatures.spreadsheet import FORMULA_PREFIXES
@@ -23,6 +24,13 @@ URL_RE = re.compile(r"(https?:|www\.|://|\b[\w-]+\.(com|net|org|info|ru|cn|io|xy
 
 # Zero-width (non-)joiners are part of how Persian, Urdu or Indic names are written.
 JOINERS = {"\u200c", "\u200d"}
+# Letters by their Unicode category that print as nothing: Hangul fillers.
+BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
+def has_a_letter(value: str) -> bool:
+    """A name prints as something: at least one letter that is not a blank filler."""
+    return any(unicodedata.category(ch)[0] == "L" and ch not in BLANK_LETTERS for ch in value)
 
 
 def clean_name(value: str) -> str:
@@ -37,6 +45,8 @@ def clean_name(value: str) -> str:
         raise forms.ValidationError(_("A name cannot contain < or >."))
     if URL_RE.search(value):
         raise forms.ValidationError(_("A name cannot contain a web address."))
+    if not has_a_letter(value):
+        raise forms.ValidationError(_("A name needs at least one letter."))
     return value
 
 
@@ -68,6 +78,19 @@ class CountrySelect(forms.Select):
         pass
 
 
+class StrictCheckbox(forms.CheckboxInput):
+    """Ticked only by what a browser sends for a ticked box ("on") or an explicit yes.
+
+    Django's checkbox reads any other text, "off" and "no" included, as ticked.
+    """
+
+    TICKED = {"on", "true", "1", "yes"}
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        value = data.get(name)
+        return isinstance(value, str) and value.strip().lower() in self.TICKED
+
+
 class SignatureForm(forms.Form):
     first_name = forms.CharField(
         label=_("First name"),
@@ -93,10 +116,11 @@ class SignatureForm(forms.Form):
     )
     consent = forms.BooleanField(
         label=wording.HAND_IN[wording.CURRENT_VERSION],
+        widget=StrictCheckbox,
         error_messages={"required": _("Please agree so that we can hand in your signature.")},
     )
     contact_opt_in = forms.BooleanField(
-        label=wording.CONTACT[wording.CURRENT_VERSION], required=False
+        label=wording.CONTACT[wording.CURRENT_VERSION], required=False, widget=StrictCheckbox
     )
     # Bot traps: a field people never see, and when the form was served.
     website = forms.CharField(
@@ -128,10 +152,13 @@ class SignatureForm(forms.Form):
         return code
 
     def clean_email(self) -> str:
-        email = str(self.cleaned_data["email"]).strip()
-        if any(ch in email for ch in "\r\n\x00") or email.count("@") != 1:
+        email = str(self.cleaned_data["email"])
+        if email.count("@") != 1:
             raise forms.ValidationError(_("Enter a valid e-mail address."))
-        return email
+        try:
+            return addresses.normalise(email)
+        except addresses.InvalidAddress as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def signature_data(self) -> SignatureData:
         data = self.cleaned_data

@@ -1,3 +1,4 @@
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -188,7 +189,11 @@ class Signature(models.Model):
     campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="signatures")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    email = models.EmailField(max_length=254, help_text=_("As typed, trimmed."))
+    # In links, never the sequential id: a link names a signature nobody can guess.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(
+        max_length=254, help_text=_("As typed, with the domain in its standard form.")
+    )
     email_canonical = models.CharField(max_length=254, editable=False)
     country = CountryField()
     consent = models.BooleanField(
@@ -215,6 +220,11 @@ class Signature(models.Model):
     bounce_reason = models.CharField(max_length=300, blank=True)
     invalidation = models.ForeignKey(
         "Invalidation", models.SET_NULL, null=True, blank=True, related_name="signatures"
+    )
+    # Set when stricter address rules found this address signed already,
+    # earlier, under another spelling: a moderator decides which one counts.
+    duplicate_of = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     batch = models.ForeignKey(
         "Batch", models.SET_NULL, null=True, blank=True, related_name="signatures"

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -92,6 +92,30 @@ def move(
     return len(moved)
 
 
+def change_country(signature_id: int, country: str, user_id: int) -> bool:
+    """Correct a signature's country: the per-country counts follow and the log says so."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature_id)
+        old = signature.country.code
+        if old == country:
+            return False
+        if signature.batch_id is not None:
+            raise ValueError("The signature is in a hand-in batch: cancel the batch first")
+        if signature.state == State.CONFIRMED:
+            CountDelta.objects.bulk_create(
+                [
+                    CountDelta(campaign_id=signature.campaign_id, country=old, delta=-1),
+                    CountDelta(campaign_id=signature.campaign_id, country=country, delta=+1),
+                ]
+            )
+        signature.country = country
+        signature.save(update_fields=["country"])
+        LogEntry.objects.log_actions(
+            user_id, [signature], CHANGE, change_message=f"Country {old} → {country}"
+        )
+    return True
+
+
 def invalidation_queryset(invalidation: Invalidation) -> SignatureQuerySet:
     """Signatures the criteria match that still count or could count."""
     qs = Signature.objects.countable().filter(campaign_id=invalidation.campaign_id)
@@ -111,6 +135,32 @@ def invalidation_queryset(invalidation: Invalidation) -> SignatureQuerySet:
         pattern = invalidation.name_pattern
         qs = qs.filter(Q(first_name__iregex=pattern) | Q(last_name__iregex=pattern))
     return qs
+
+
+REGEX_CHECK = {"postgresql": "SELECT '' ~* %s", "sqlite": "SELECT '' REGEXP %s"}
+
+
+def pattern_error(pattern: str) -> str | None:
+    """What the database says of a name pattern, or None when it runs it.
+
+    The database, not Python, runs the pattern, and the two read some
+    patterns differently (PostgreSQL has no (?P<name>...) groups).
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(REGEX_CHECK[connection.vendor], [pattern])
+    except DatabaseError as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+def matching_now(invalidation: Invalidation) -> int | None:
+    """How many signatures the criteria match now; None when a stored pattern does not run."""
+    try:
+        with transaction.atomic():
+            return invalidation_queryset(invalidation).count()
+    except DatabaseError:
+        return None
 
 
 def run_invalidation_batch(invalidation_id: int) -> bool:

@@ -18,12 +18,24 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def network_hash(ip: str) -> str:
-    """A keyed hash of the client's network (IPv4 /24, IPv6 /48), never the address."""
+# One household, office or mobile subscriber: an IPv4 /24, an IPv6 /48 (what
+# a provider hands one site). Rate limits and the stored hash both use it, so
+# a client cannot pick fresh addresses inside its own network to dodge them.
+PREFIX = {4: 24, 6: 48}
+
+
+def client_network(ip: str) -> str:
+    """The network the address belongs to, e.g. "203.0.113.0/24"; "" if not an address."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return ""
-    prefix = 24 if address.version == 4 else 48
-    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-    return salted_hmac("signatures.network", str(network), algorithm="sha256").hexdigest()[:32]
+    return str(ipaddress.ip_network(f"{address}/{PREFIX[address.version]}", strict=False))
+
+
+def network_hash(ip: str) -> str:
+    """A keyed hash of the client's network, never the address."""
+    network = client_network(ip)
+    if not network:
+        return ""
+    return salted_hmac("signatures.network", network, algorithm="sha256").hexdigest()[:32]

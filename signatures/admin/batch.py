@@ -16,11 +16,26 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from signatures import batches, exports
+from signatures.forms import country_codes
 from signatures.models import Batch, Campaign
 
 logger = logging.getLogger(__name__)
 
 Admin = admin.ModelAdmin[Batch]
+
+
+class MakeBatchForm(forms.Form):
+    """One country by its code, or "all": never a batch that mixes countries."""
+
+    country = forms.CharField(error_messages={"required": _("Choose a country from the list.")})
+
+    def clean_country(self) -> str:
+        code = str(self.cleaned_data["country"]).strip()
+        if code == "all":
+            return code
+        if code.upper() not in country_codes():
+            raise forms.ValidationError(_("Choose a country from the list."))
+        return code.upper()
 
 
 class HandInActionForm(ActionForm):
@@ -135,14 +150,15 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
         if not self.has_export_permission(request):
             raise PermissionDenied
         campaign = get_object_or_404(Campaign, pk=campaign_pk)
-        if request.method == "POST":
-            country = str(request.POST.get("country", ""))
-            made = batches.create_for(campaign, country, request.user)
+        form = MakeBatchForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            made = batches.create_for(campaign, form.cleaned_data["country"], request.user)
             for batch in made:
                 self.log_addition(request, batch, f"{batch.signature_count} signatures")
             self.message_user(request, _("%(n)d batches made.") % {"n": len(made)})
             return HttpResponseRedirect(request.path)
         ctx = {
+            "form": form,
             **self.admin_site.each_context(request),
             "title": _("Hand-in batches: %s") % campaign.title,
             "opts": self.opts,

@@ -92,6 +92,23 @@ class BouncingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DuplicateFilter(admin.SimpleListFilter):
+    """Signatures whose address an earlier signature of the campaign shares (see rekeying)."""
+
+    title = _("possible duplicate")
+    parameter_name = "duplicate"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        return [("yes", str(_("Shares an address with an earlier signature")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(duplicate_of__isnull=False)
+        return queryset
+
+
 def staff_id(request: HttpRequest) -> int:
     """The signed-in staff member's id: the admin lets nobody else this far."""
     user_id = request.user.pk

@@ -1,7 +1,6 @@
 """Invalidations: staff move every signature matching some criteria out of the count."""
 
 import logging
-import re
 
 from django import forms
 from django.contrib import admin
@@ -55,12 +54,10 @@ class InvalidationForm(forms.ModelForm[Invalidation]):
         ]
 
     def clean_name_pattern(self) -> str:
-        pattern = self.cleaned_data["name_pattern"]
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise forms.ValidationError(_("Not a valid regular expression: %s") % exc) from exc
-        return str(pattern)
+        pattern = str(self.cleaned_data["name_pattern"])
+        if pattern and (error := moderation.pattern_error(pattern)):
+            raise forms.ValidationError(_("Not a valid regular expression: %s") % error)
+        return pattern
 
 
 @admin.register(Invalidation)
@@ -83,7 +80,8 @@ class InvalidationAdmin(admin.ModelAdmin[Invalidation]):
     def matches_now(self, invalidation: Invalidation) -> int | str:
         if invalidation.pk is None:
             return _("Save the draft to see how many signatures match.")
-        return moderation.invalidation_queryset(invalidation).count()
+        found = moderation.matching_now(invalidation)
+        return str(_("The name pattern does not run.")) if found is None else found
 
     def has_change_permission(self, request: HttpRequest, obj: Invalidation | None = None) -> bool:
         if obj is not None and obj.state != Invalidation.State.DRAFT:

@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import ActionLocation
@@ -11,11 +12,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from signatures import consent, moderation, privacy, services
+from signatures import consent, counts, moderation, privacy, services
 from signatures.addresses import canonical_email
 from signatures.admin.common import (
     BouncingFilter,
     CappedCountPaginator,
+    DuplicateFilter,
     EmailDomainFilter,
     NetworkFilter,
     ReasonActionForm,
@@ -95,8 +97,21 @@ def erase_personal_data(modeladmin: Admin, request: HttpRequest, qs: Signatures)
     modeladmin.message_user(request, _("%(n)d signatures erased.") % {"n": erased})
 
 
+class SignatureChangeForm(forms.ModelForm[Signature]):
+    class Meta:
+        model = Signature
+        fields = ["country"]
+
+    def clean_country(self) -> str:
+        country = str(self.cleaned_data["country"])
+        if self.instance.batch_id and country != self.instance.country.code:
+            raise forms.ValidationError(_("In a hand-in batch: cancel the batch first."))
+        return country
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin[Signature]):
+    form = SignatureChangeForm
     list_display = [
         "first_name",
         "last_name",
@@ -111,6 +126,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "state",
         "hold_reason",
         BouncingFilter,
+        DuplicateFilter,
         "country",
         "contact_opt_in",
         "created_at",
@@ -150,9 +166,13 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         ("emails_sent", "emails_delivered", "last_email_at"),
         ("bounced_at", "bounce_reason"),
         "invalidation",
+        "duplicate_of",
     ]
+    # Names are corrected by their owner on the confirmation page, never by staff.
     readonly_fields = [
         "campaign",
+        "first_name",
+        "last_name",
         "email",
         "state",
         "created_at",
@@ -168,10 +188,19 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "bounce_reason",
         "invalidation",
         "hold_reason",
+        "duplicate_of",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # signatures come from signers only
+
+    def save_model(
+        self, request: HttpRequest, obj: Signature, form: forms.ModelForm[Signature], change: bool
+    ) -> None:
+        # Only the country is editable here; the counts move with it.
+        if change and "country" in form.changed_data:
+            moderation.change_country(obj.pk, obj.country.code, staff_id(request))
+            counts.refresh(obj.campaign)
 
     def has_personal_data_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("signatures.export_personal_data")

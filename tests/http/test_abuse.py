@@ -95,13 +95,13 @@ def test_behind_a_trusted_proxy_the_forwarded_client_counts(client, campaign, si
             sign_data,
             n,
             REMOTE_ADDR="10.0.0.1",  # the proxy
-            HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 203.0.113.{n}",  # spoofed, then the real client
+            HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 198.{n}.100.7",  # spoofed, then the real client
         )
         for n in range(6)
     ]
     assert all(a.status_code == 302 for a in answers)
     hashes = set(Signature.objects.values_list("network_hash", flat=True))
-    assert len(hashes) == 1  # 203.0.113.0/24, never the spoofed 6.6.6.x
+    assert len(hashes) == 6  # one per 198.n.100.0/24, never the spoofed 6.6.6.0/24
 
 
 def test_switching_rate_limits_off(client, campaign, sign_data, limits):
@@ -220,3 +220,53 @@ def test_proof_of_work_when_switched_on(client, make_campaign, sign_data, settin
 def test_no_puzzle_is_served_when_proof_of_work_is_off(client, campaign):
     assert client.get(reverse("signatures:altcha", args=[campaign.slug])).status_code == 404
     assert b"altcha" not in client.get(campaign.get_absolute_url()).content
+
+
+def test_a_solved_puzzle_cannot_be_replayed_by_padding_its_payload(
+    client, make_campaign, sign_data, settings
+):
+    settings.ALTCHA_MAX_NUMBER = 2000
+    campaign = make_campaign(proof_of_work=True)
+    payload = solved(client, campaign)
+    # Characters base64 decoding skips: the payload's text differs, the puzzle does not.
+    variants = [
+        payload,
+        payload + "!",
+        payload + "\n",
+        payload + "$$",
+        "\t" + payload,
+        payload + "*",
+    ]
+
+    answers = [
+        client.post(
+            campaign.get_absolute_url(),
+            sign_data
+            | {"email": f"p{n}@example.org", "altcha": variant, "started": form_started()},
+        )
+        for n, variant in enumerate(variants)
+    ]
+
+    assert [a.status_code for a in answers] == [302, 200, 200, 200, 200, 200]
+    assert Signature.objects.count() == 1
+
+
+def test_fresh_addresses_in_one_ipv6_network_share_its_limit(client, campaign, sign_data, limits):
+    # One /48 has more addresses than anyone could use: each counts as the network.
+    answers = [
+        post(client, campaign, sign_data, n, REMOTE_ADDR=f"2001:db8:7:{n:x}::{n + 1:x}")
+        for n in range(6)
+    ]
+    assert [a.status_code for a in answers] == [302, 302, 302, 302, 429, 429]
+    states = list(Signature.objects.order_by("pk").values_list("state", flat=True))
+    assert states == ["pending", "pending", "held", "held"]
+
+
+def test_clients_in_different_networks_have_limits_of_their_own(
+    client, campaign, sign_data, limits
+):
+    answers = [
+        post(client, campaign, sign_data, n, REMOTE_ADDR=f"2001:db8:{n:x}::1") for n in range(6)
+    ]
+    assert all(a.status_code == 302 for a in answers)
+    assert not Signature.objects.filter(state="held").exists()

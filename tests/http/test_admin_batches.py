@@ -1,9 +1,11 @@
 import io
 import zipfile
 
+import pytest
 from django.urls import reverse
 
 from signatures import batches
+from signatures.models import Batch
 from tests.helpers import read_csv
 
 
@@ -64,3 +66,30 @@ def test_mark_handed_in_from_the_batch_list(client, organiser, campaign, make_si
     )
     batch.refresh_from_db()
     assert (batch.state, batch.handed_in_where) == ("handed_in", "Berlin")
+
+
+@pytest.mark.parametrize("country", ["", "XX", "D", "de-DE", "ALL"])
+def test_a_batch_without_a_real_country_is_a_form_error(
+    client, organiser, campaign, make_signatures, country
+):
+    make_signatures(2, country="DE")
+    make_signatures(1, country="FR")
+    client.force_login(organiser)
+
+    answer = client.post(
+        reverse("admin:signatures_batch_campaign", args=[campaign.pk]), {"country": country}
+    )
+
+    assert answer.status_code == 200
+    assert "Choose a country from the list." in answer.content.decode()
+    assert not Batch.objects.exists()
+
+
+def test_a_batch_for_one_country_by_its_code(client, organiser, campaign, make_signatures):
+    make_signatures(2, country="DE")
+    make_signatures(1, country="FR")
+    client.force_login(organiser)
+
+    client.post(reverse("admin:signatures_batch_campaign", args=[campaign.pk]), {"country": "de"})
+
+    assert [(b.country.code, b.signature_count) for b in Batch.objects.all()] == [("DE", 2)]

@@ -128,3 +128,37 @@ def test_an_invalid_name_pattern_is_refused(client, moderator, campaign):
         {"campaign": campaign.pk, "reason": "x", "mark_as": "spam", "name_pattern": "(unclosed"},
     )
     assert b"Not a valid regular expression" in response.content
+
+
+@pytest.mark.parametrize("pattern", ["(?P<n>Dup)", "x{1,99999}"])
+def test_a_pattern_python_reads_but_postgresql_does_not_is_refused(
+    client, moderator, campaign, pattern
+):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:signatures_invalidation_add"),
+        {"campaign": campaign.pk, "reason": "x", "mark_as": "spam", "name_pattern": pattern},
+    )
+    assert b"Not a valid regular expression" in response.content
+    assert not Invalidation.objects.exists()
+
+
+def test_an_overlong_pattern_is_refused(client, moderator, campaign):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:signatures_invalidation_add"),
+        {"campaign": campaign.pk, "reason": "x", "mark_as": "spam", "name_pattern": "a" * 101},
+    )
+    assert b"at most 100 characters" in response.content
+
+
+def test_a_stored_pattern_that_does_not_run_breaks_no_page(client, moderator, campaign, bot_wave):
+    broken = Invalidation.objects.create(
+        campaign=campaign, reason="old", name_pattern="(?P<n>Dup)", created_by=moderator
+    )
+    client.force_login(moderator)
+
+    assert client.get(reverse("admin:signatures_invalidation_changelist")).status_code == 200
+    page = client.get(reverse("admin:signatures_invalidation_change", args=[broken.pk]))
+    assert page.status_code == 200
+    assert b"The name pattern does not run." in page.content

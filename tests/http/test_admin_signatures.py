@@ -3,7 +3,7 @@ import json
 from django.contrib.admin.models import DELETION, LogEntry
 from django.urls import reverse
 
-from signatures import counts
+from signatures import batches, counts
 from signatures.models import Signature
 from tests import factories
 
@@ -176,3 +176,34 @@ def test_staff_find_bouncing_addresses_and_why_signatures_are_held(
     assert list(listed) == [held]
     page = client.get(reverse("admin:signatures_signature_change", args=[bouncing.pk]))
     assert b"550 No such mailbox" in page.content
+
+
+def test_a_moderator_corrects_a_country_and_the_counts_follow_at_once(
+    client, moderator, campaign, make_signatures
+):
+    signature, _other = make_signatures(2, country="DE")
+    client.force_login(moderator)
+    url = reverse("admin:signatures_signature_change", args=[signature.pk])
+
+    answer = client.post(url, {"country": "FR", "first_name": "Someone", "last_name": "Else"})
+
+    assert answer.status_code == 302
+    signature.refresh_from_db()
+    assert signature.country.code == "FR"
+    assert signature.first_name == "Signer"  # names are the signer's to correct, not staff's
+    assert counts.get_counts(campaign).by_country == {"DE": 1, "FR": 1}
+    assert LogEntry.objects.filter(object_id=str(signature.pk), change_message="Country DE → FR")
+
+
+def test_a_batched_signature_keeps_its_country(client, moderator, campaign, make_signatures):
+    [signature] = make_signatures(1, country="DE")
+    batches.create(campaign, "DE", None)
+    client.force_login(moderator)
+
+    answer = client.post(
+        reverse("admin:signatures_signature_change", args=[signature.pk]), {"country": "FR"}
+    )
+
+    assert "cancel the batch first" in answer.content.decode()
+    signature.refresh_from_db()
+    assert signature.country.code == "DE"

@@ -3,6 +3,7 @@
 import pytest
 
 from signatures.models import Signature
+from tests.helpers import form_started
 
 BAD_INPUTS = [
     ("email", "not-an-address", "email", "valid e-mail"),
@@ -105,3 +106,56 @@ def test_a_post_without_csrf_token_is_refused_with_an_explanation(campaign, sign
     assert response.status_code == 403
     assert b"security token" in response.content
     assert Signature.objects.count() == 0
+
+
+def test_one_mailbox_signs_once_however_its_address_is_spelled(client, campaign, sign_data):
+    for typed in ["dup@example.net", "dup@\uff45xample.net", "DUP@Example.net"]:
+        client.post(
+            campaign.get_absolute_url(), sign_data | {"email": typed, "started": form_started()}
+        )
+    for typed in ["dup@e\u00adxample.net", "dup@ex\u200bample.net"]:
+        answer = client.post(
+            campaign.get_absolute_url(), sign_data | {"email": typed, "started": form_started()}
+        )
+        assert "invisible or control characters" in answer.content.decode()
+
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u200d\u200c", "\u0301\u0301", "\u3164", "\u115f\u1160", "\u2800\u2800", "\u3164 \u2800"],
+    ids=[
+        "joiners",
+        "combining-marks",
+        "hangul-filler",
+        "hangul-fillers",
+        "braille-blanks",
+        "mixed",
+    ],
+)
+def test_a_name_without_a_letter_is_refused(client, campaign, sign_data, name):
+    answer = client.post(campaign.get_absolute_url(), sign_data | {"first_name": name})
+
+    assert "A name needs at least one letter." in answer.content.decode()
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["off", "no", "false", "0", "", "nein"])
+def test_only_a_ticked_box_counts_as_yes(client, campaign, sign_data, value):
+    client.post(campaign.get_absolute_url(), sign_data | {"contact_opt_in": value})
+    refused = client.post(
+        campaign.get_absolute_url(),
+        sign_data | {"email": "x@example.org", "consent": value, "started": form_started()},
+    )
+
+    assert Signature.objects.get().contact_opt_in is False
+    assert "Please agree so that we can hand in your signature." in refused.content.decode()
+
+
+@pytest.mark.parametrize("value", ["on", "ON", "true", "1", "yes"])
+def test_a_ticked_box_or_an_explicit_yes_counts(client, campaign, sign_data, value):
+    client.post(
+        campaign.get_absolute_url(), sign_data | {"contact_opt_in": value, "consent": value}
+    )
+    assert Signature.objects.get().contact_opt_in is True

@@ -28,7 +28,7 @@ def test_confirmation_travels_through_smtp_and_its_link_confirms(
     run_tasks()
 
     [message] = smtp_server.messages
-    assert message["To"] == "Ada.Lovelace@Example.org"
+    assert message["To"] == "Ada.Lovelace@example.org"
     assert campaign.title in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()

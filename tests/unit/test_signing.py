@@ -15,7 +15,7 @@ def test_valid_signature_is_stored_once_with_consent_proof(client, campaign, sig
     assert response.status_code == 302
     assert response["Location"] == f"/en/{campaign.slug}/thanks/"
     signature = Signature.objects.get()
-    assert signature.email == "Ada.Lovelace@Example.org"
+    assert signature.email == "Ada.Lovelace@example.org"  # the domain in its standard form
     assert signature.email_canonical == "ada.lovelace@example.org"
     assert signature.country.code == "GB"
     assert signature.consent is True
