@@ -16,6 +16,8 @@ max_requests_jitter = max_requests // 10
 # Application code is imported once, before forking.
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+# No link tokens and no client addresses in the access log (petition_site/logs.py).
+logger_class = "petition_site.logs.AccessLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 4094

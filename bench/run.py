@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -310,19 +311,15 @@ def main() -> None:
         # The mail worker, against an SMTP sink, on the signing scenario's queue.
         results["mail_worker"] = worker_rate(env, workers=2 * (os.cpu_count() or 1), seconds=30)
 
-        ids = [
-            r[0]
-            for r in sql(
-                "SELECT id FROM signatures_signature WHERE state = 'pending' "
-                "ORDER BY id LIMIT 200000"
-            )
+        pending = sql(
+            "SELECT public_id, campaign_id FROM signatures_signature WHERE state = 'pending' "
+            "ORDER BY id LIMIT 200000"
+        )
+        links = [
+            tokens.token_for(uuid.UUID(str(p)), int(c), tokens.Purpose.CONFIRM) for p, c in pending
         ]
         paths_file = Path(tempfile.mkstemp(suffix=".txt")[1])
-        paths_file.write_text(
-            "".join(
-                f"/en/assange/confirm/{tokens.make_token(i, tokens.CONFIRM_SALT)}/\n" for i in ids
-            )
-        )
+        paths_file.write_text("".join(f"/en/assange/confirm/{link}/\n" for link in links))
         results["confirm_clicks"] = confirm = wrk(
             page, *args, "confirm", cookie, token, started, str(paths_file)
         )

@@ -7,6 +7,7 @@ import sentry_sdk
 from django.utils.csp import CSP
 from sentry_sdk.integrations.django import DjangoIntegration
 
+from petition_site.logs import scrub_breadcrumb, scrub_event
 from petition_site.mail import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -206,6 +207,9 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 # Campaign behaviour.
 DEFAULT_CAMPAIGN = env.str("DEFAULT_CAMPAIGN", default="assange")
 CONFIRMATION_LINK_MAX_AGE_DAYS = env.int("CONFIRMATION_LINK_MAX_AGE_DAYS", default=14)
+# The withdraw link in the same mail: long enough to reach the hand-in; after
+# it a signer asks the privacy contact (data_subject_request --erase).
+WITHDRAW_LINK_MAX_AGE_DAYS = env.int("WITHDRAW_LINK_MAX_AGE_DAYS", default=180)
 CONFIRMATION_RESEND_MINUTES = env.int("CONFIRMATION_RESEND_MINUTES", default=5)
 CONFIRMATION_MAX_EMAILS = env.int("CONFIRMATION_MAX_EMAILS", default=5)
 CONFIRMATION_GRACE_HOURS = 24
@@ -225,8 +229,9 @@ MAIL_QUEUE_LATE_SECONDS = env.int("MAIL_QUEUE_LATE_SECONDS", default=300)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 SIGN_RATE_IP_SOFT = env.str("SIGN_RATE_IP_SOFT", default="30/h")
 SIGN_RATE_IP_HARD = env.str("SIGN_RATE_IP_HARD", default="300/h")
+# Per e-mail address only a soft limit: whoever burns an address's limit, its
+# owner can always sign and confirm through the mailbox.
 SIGN_RATE_EMAIL_SOFT = env.str("SIGN_RATE_EMAIL_SOFT", default="5/h")
-SIGN_RATE_EMAIL_HARD = env.str("SIGN_RATE_EMAIL_HARD", default="20/h")
 # A person needs a few seconds to fill the form; a script does not.
 SIGN_MIN_FILL_SECONDS = env.int("SIGN_MIN_FILL_SECONDS", default=3)
 # Staff with a TOTP device always need their code; this makes it compulsory for all.
@@ -249,6 +254,8 @@ if SENTRY_DSN:
         dsn=SENTRY_DSN,
         integrations=[DjangoIntegration()],
         send_default_pii=False,
+        before_send=scrub_event,
+        before_breadcrumb=scrub_breadcrumb,
         environment=env.str("SENTRY_ENVIRONMENT", default="production"),
         traces_sample_rate=0.0,
     )
@@ -256,8 +263,15 @@ if SENTRY_DSN:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "petition_site.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every page it lays out at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers would print request paths unredacted.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -30,18 +30,19 @@ class RateLimited(Exception):
     """Past a hard limit: the client gets 429 and nothing is stored."""
 
 
-def _tiers(request: HttpRequest, name: str, key: str, soft: str, hard: str) -> HoldReason:
+def _tiers(request: HttpRequest, name: str, key: str, soft: str, hard: str | None) -> HoldReason:
     def value(group: str, request: HttpRequest) -> str:
         return key
 
+    def over(tier: str, rate: str | None) -> bool:
+        if rate is None:
+            return False
+        group = f"sign-{name}-{tier}"
+        return bool(is_ratelimited(request, group, key=value, rate=rate, increment=True))
+
     try:
         # Both tiers count every attempt; the hard one is checked first.
-        over_hard = is_ratelimited(
-            request, f"sign-{name}-hard", key=value, rate=hard, increment=True
-        )
-        over_soft = is_ratelimited(
-            request, f"sign-{name}-soft", key=value, rate=soft, increment=True
-        )
+        over_hard, over_soft = over("hard", hard), over("soft", soft)
     except CacheUnavailable:
         return HoldReason.UNCHECKED  # stored, never counted unchecked
     if over_hard:
@@ -58,16 +59,15 @@ def check_client(request: HttpRequest) -> HoldReason:
 
 
 def check_address(request: HttpRequest, canonical_email: str) -> HoldReason:
-    """Limits per e-mail address; raises RateLimited past the hard one."""
+    """A limit per e-mail address that holds, never refuses.
+
+    Anyone can type an address, so a 429 here would let a stranger lock its
+    owner out; mail to the address is limited by the resend rules instead.
+    """
     if not settings.RATELIMIT_ENABLE:
         return HoldReason.NONE
-    return _tiers(
-        request,
-        "email",
-        canonical_email,
-        settings.SIGN_RATE_EMAIL_SOFT,
-        settings.SIGN_RATE_EMAIL_HARD,
-    )
+    rate = settings.SIGN_RATE_EMAIL_SOFT
+    return _tiers(request, "email", canonical_email, rate, hard=None)
 
 
 def check_fill_time(seconds: float) -> HoldReason:

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from petition_site.mail import kept_connection
 from signatures.models import Campaign, Signature
-from signatures.tokens import CONFIRM_SALT, WITHDRAW_SALT, make_token
+from signatures.tokens import Purpose, link_token
 
 
 def absolute(path: str) -> str:
@@ -37,8 +37,8 @@ def send_confirmation(signature: Signature) -> None:
 
 
 def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
-    confirm_token = make_token(signature.pk, CONFIRM_SALT)
-    withdraw_token = make_token(signature.pk, WITHDRAW_SALT)
+    confirm_token = link_token(signature, Purpose.CONFIRM)
+    withdraw_token = link_token(signature, Purpose.WITHDRAW)
     ctx = {
         "signature": signature,
         "campaign": campaign,
@@ -48,5 +48,7 @@ def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
             reverse("signatures:withdraw", args=[campaign.slug, withdraw_token])
         ),
         "max_age_days": settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
+        "withdraw_days": settings.WITHDRAW_LINK_MAX_AGE_DAYS,
+        "country_name": signature.country.name,
     }
     send("confirm", signature.email, ctx, campaign.language)

@@ -15,7 +15,8 @@ from django_countries import countries
 
 from signatures import addresses
 from signatures import consent as wording
-from signatures.services import SignatureData
+from signatures.models import Signature
+from signatures.services import Details, SignatureData
 from signatures.spreadsheet import FORMULA_PREFIXES
 from signatures.tokens import form_age, form_started_token
 
@@ -91,7 +92,9 @@ class StrictCheckbox(forms.CheckboxInput):
         return isinstance(value, str) and value.strip().lower() in self.TICKED
 
 
-class SignatureForm(forms.Form):
+class DetailsFields(forms.Form):
+    """Who signs and where: the fields the sign form and the confirmation page share."""
+
     first_name = forms.CharField(
         label=_("First name"),
         max_length=100,
@@ -104,15 +107,62 @@ class SignatureForm(forms.Form):
         strip=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
+    country = forms.CharField(
+        label=_("Country"),
+        widget=CountrySelect(attrs={"autocomplete": "country"}),
+    )
+
+    def clean_first_name(self) -> str:
+        return clean_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        return clean_name(self.cleaned_data["last_name"])
+
+    def clean_country(self) -> str:
+        code = str(self.cleaned_data["country"]).upper()
+        if code not in country_codes():
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": self.cleaned_data["country"]},
+            )
+        return code
+
+
+class DetailsForm(DetailsFields):
+    """The confirmation page: the owner of the mailbox checks, and may correct, the details."""
+
+    @classmethod
+    def of(cls, signature: Signature) -> "DetailsForm":
+        return cls(
+            initial={
+                "first_name": signature.first_name,
+                "last_name": signature.last_name,
+                "country": signature.country.code,
+            }
+        )
+
+    @classmethod
+    def sent_in(cls, data: Any) -> bool:
+        return any(name in data for name in cls.base_fields)
+
+    def details(self) -> Details:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "country": data["country"],
+        }
+
+
+class SignatureForm(DetailsFields):
+    field_order = ["first_name", "last_name", "email", "country"]
+
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
         error_messages={"invalid": _("Enter a valid e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    country = forms.CharField(
-        label=_("Country"),
-        widget=CountrySelect(attrs={"autocomplete": "country"}),
     )
     consent = forms.BooleanField(
         label=wording.HAND_IN[wording.CURRENT_VERSION],
@@ -134,22 +184,6 @@ class SignatureForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("started", form_started_token())
-
-    def clean_first_name(self) -> str:
-        return clean_name(self.cleaned_data["first_name"])
-
-    def clean_last_name(self) -> str:
-        return clean_name(self.cleaned_data["last_name"])
-
-    def clean_country(self) -> str:
-        code = str(self.cleaned_data["country"]).upper()
-        if code not in country_codes():
-            raise forms.ValidationError(
-                forms.ChoiceField.default_error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": self.cleaned_data["country"]},
-            )
-        return code
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"])

@@ -32,6 +32,14 @@ class SignatureData(TypedDict):
     contact_opt_in: NotRequired[bool]
 
 
+class Details(TypedDict):
+    """Who signed and where, as the mailbox's owner confirms them."""
+
+    first_name: str
+    last_name: str
+    country: str
+
+
 @dataclass(frozen=True)
 class SignResult:
     signature_id: int
@@ -136,7 +144,28 @@ class ConfirmOutcome(StrEnum):
     CLOSED = "closed"
 
 
-def confirm(signature_id: int) -> ConfirmOutcome:
+def awaiting_confirmation(signature_id: int) -> Signature | None:
+    """The signature its link names, while its signer has yet to confirm it."""
+    return (
+        Signature.objects.awaiting_confirmation()
+        .only("first_name", "last_name", "country")
+        .filter(pk=signature_id)
+        .first()
+    )
+
+
+def confirm(signature_id: int, details: Details | None = None) -> ConfirmOutcome:
+    """Confirm from the e-mail link, with the details its owner corrected, if any.
+
+    Whoever typed the address first, only the mailbox's owner gets here: what
+    they confirm is the name and country they see and may correct.
+    """
+    if details is not None:
+        corrected = (
+            Signature.objects.awaiting_confirmation().filter(pk=signature_id).update(**details)
+        )
+        if corrected:
+            logger.info("Signature %s: details corrected by its signer", signature_id)
     signature = (
         Signature.objects.select_related("campaign")
         .only("state", "country", "confirmed_at", "campaign__closes_at", "campaign__opens_at")

@@ -1,34 +1,74 @@
-"""Signed tokens: the links in confirmation e-mails and the sign form's start time."""
+"""Signed tokens: the links in confirmation e-mails and the sign form's start time.
+
+A link names its signature by the random ``public_id``, never the sequential
+one, and is bound to its campaign and its purpose (a withdraw link does not
+confirm); each purpose has a lifetime.
+"""
 
 import secrets
 import time
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.core import signing
 
-CONFIRM_SALT = "signatures.confirm"
-WITHDRAW_SALT = "signatures.withdraw"
+from signatures.models import Campaign, Signature
+
 FILL_SALT = "signatures.form-started"
 # A form left open longer is shown again, to be sent once more.
 FORM_TOKEN_MAX_AGE = 24 * 3600
 
 
-def make_token(signature_id: int, salt: str) -> str:
-    return signing.dumps(signature_id, salt=salt)
+class Purpose(StrEnum):
+    CONFIRM = "signatures.confirm"
+    WITHDRAW = "signatures.withdraw"
 
 
-def read_token(token: str, salt: str, max_age: timedelta | None = None) -> int | None:
-    """The signature id in a link token, or None when forged, tampered or expired."""
+def max_age(purpose: Purpose) -> timedelta:
+    days = {
+        Purpose.CONFIRM: settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
+        Purpose.WITHDRAW: settings.WITHDRAW_LINK_MAX_AGE_DAYS,
+    }[purpose]
+    return timedelta(days=days)
+
+
+def link_token(signature: Signature, purpose: Purpose) -> str:
+    return token_for(signature.public_id, signature.campaign_id, purpose)
+
+
+def token_for(public_id: uuid.UUID, campaign_id: int, purpose: Purpose) -> str:
+    return signing.dumps([public_id.hex, campaign_id], salt=purpose)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A genuine, unexpired link of this campaign; its signature may be gone since."""
+
+    signature_id: int | None
+
+
+def read_link(token: str, purpose: Purpose, campaign: Campaign) -> Link | None:
+    """What a link names, or None when it is forged, expired or not this campaign's."""
     try:
-        value = signing.loads(token, salt=salt, max_age=max_age)
+        value = signing.loads(token, salt=purpose, max_age=max_age(purpose))
     except signing.BadSignature:
         return None
-    return value if isinstance(value, int) else None
-
-
-def confirmation_max_age() -> timedelta:
-    return timedelta(days=settings.CONFIRMATION_LINK_MAX_AGE_DAYS)
+    signatures = Signature.objects.filter(campaign=campaign)
+    match value:
+        case [str(public_id), int(campaign_id)] if campaign_id == campaign.pk:
+            try:
+                signatures = signatures.filter(public_id=uuid.UUID(hex=public_id))
+            except ValueError:
+                return None
+        case int(legacy_id):
+            # Mailed before links carried public ids; these expire by their lifetime.
+            signatures = signatures.filter(pk=legacy_id)
+        case _:
+            return None
+    return Link(signatures.values_list("pk", flat=True).first())
 
 
 def form_started_token(served_at: float | None = None) -> str:

@@ -1,7 +1,6 @@
 """The public pages: read the campaign, sign, confirm, withdraw."""
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from signatures import abuse, counts, pages, services, tokens
 from signatures.addresses import canonical_email
-from signatures.forms import SignatureForm
+from signatures.forms import DetailsForm, SignatureForm
 from signatures.models import Campaign
 from signatures.network import client_ip
 
@@ -121,25 +120,26 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, "signatures/thanks.html", campaign, share_url=share_url)
 
 
-def _link_target(
-    slug: str, token: str, salt: str, max_age: timedelta | None = None
-) -> tuple[Campaign, int | None]:
-    campaign = pages.campaign(slug)
-    return campaign, tokens.read_token(token, salt, max_age)
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    # GET only shows a button: mail scanners that prefetch links confirm nothing.
-    campaign, signature_id = _link_target(
-        slug, token, tokens.CONFIRM_SALT, max_age=tokens.confirmation_max_age()
-    )
-    if signature_id is None:
+    # GET only shows the form: mail scanners that prefetch links confirm nothing.
+    campaign = pages.campaign(slug)
+    link = tokens.read_link(token, tokens.Purpose.CONFIRM, campaign)
+    if link is None or link.signature_id is None:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
+    # The mailbox's owner sees the name and country given, and may correct them.
+    signature = services.awaiting_confirmation(link.signature_id)
     if request.method != "POST":
-        return _page(request, "signatures/confirm.html", campaign)
-    outcome = services.confirm(signature_id)
+        form = DetailsForm.of(signature) if signature else None
+        return _page(request, "signatures/confirm.html", campaign, form=form)
+    details = None
+    if signature is not None and DetailsForm.sent_in(request.POST):
+        form = DetailsForm(request.POST)
+        if not form.is_valid():
+            return _page(request, "signatures/confirm.html", campaign, form=form)
+        details = form.details()
+    outcome = services.confirm(link.signature_id, details)
     if outcome == services.ConfirmOutcome.GONE:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
     return _page(request, "signatures/confirmed.html", campaign, outcome=outcome)
@@ -148,12 +148,14 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    campaign, signature_id = _link_target(slug, token, tokens.WITHDRAW_SALT)
-    if signature_id is None:
+    campaign = pages.campaign(slug)
+    link = tokens.read_link(token, tokens.Purpose.WITHDRAW, campaign)
+    if link is None:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
     if request.method != "POST":
         return _page(request, "signatures/withdraw.html", campaign)
-    services.withdraw(signature_id)
+    if link.signature_id is not None:
+        services.withdraw(link.signature_id)
     return redirect("signatures:withdrawn", campaign.slug)
 
 

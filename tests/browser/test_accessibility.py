@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from signatures import services, tokens
+from signatures.models import Signature
 from tests.helpers import sign_in
 
 axe = Axe()
@@ -57,9 +58,9 @@ def test_thank_you_and_privacy_pages(site, make_campaign, open_page):
 
 def test_confirmation_and_withdrawal_pages(site, make_campaign, open_page):
     campaign = make_campaign()
-    signature_id = signed_up(campaign)
-    confirm = tokens.make_token(signature_id, tokens.CONFIRM_SALT)
-    withdraw = tokens.make_token(signature_id, tokens.WITHDRAW_SALT)
+    signature = Signature.objects.get(pk=signed_up(campaign))
+    confirm = tokens.link_token(signature, tokens.Purpose.CONFIRM)
+    withdraw = tokens.link_token(signature, tokens.Purpose.WITHDRAW)
     page = open_page()
 
     page.goto(f"{site}/en/{campaign.slug}/confirm/{confirm}/")

@@ -69,14 +69,57 @@ def test_past_the_hard_limit_the_client_gets_429_and_nothing_is_stored(
     assert Signature.objects.count() == 4
 
 
-def test_one_address_has_limits_of_its_own(client, campaign, sign_data, settings):
+def test_a_stranger_cannot_lock_an_address_out_nor_confirm_a_name_for_it(
+    client, campaign, sign_data, settings, run_tasks, mailoutbox
+):
     settings.SIGN_RATE_EMAIL_SOFT = "1/h"
-    settings.SIGN_RATE_EMAIL_HARD = "2/h"
-    answers = [
-        client.post(campaign.get_absolute_url(), sign_data, REMOTE_ADDR=f"198.51.100.{n}")
-        for n in range(3)
-    ]
-    assert [a.status_code for a in answers] == [302, 302, 429]
+    owner = {"email": "owner@example.org", "first_name": "Olga", "last_name": "Owner"}
+    squatter = sign_data | owner | {"first_name": "Fake", "last_name": "Name", "country": "US"}
+    for n in range(30):  # from thirty networks, to burn every limit the address has
+        client.post(
+            campaign.get_absolute_url(),
+            squatter | {"started": form_started()},
+            REMOTE_ADDR=f"198.51.{n}.1",
+        )
+    run_tasks()
+
+    answer = client.post(
+        campaign.get_absolute_url(), sign_data | owner | {"started": form_started()}
+    )
+
+    assert answer.status_code == 302  # the owner is never refused
+    # The mail reaches the owner's mailbox, saying in whose name it signs.
+    [mail] = mailoutbox
+    assert "Fake Name, United States of America" in mail.body
+    link = re.search(r"https://petition\.example\.org(/en/[\w-]+/confirm/[^/\s]+/)", mail.body)[1]
+    page = client.get(link).content.decode()
+    assert 'value="Fake"' in page and 'value="Name"' in page
+
+    client.post(link, {"first_name": "Olga", "last_name": "Owner", "country": "NO"})
+
+    signature = Signature.objects.get()
+    assert (signature.first_name, signature.last_name, signature.country.code) == (
+        "Olga",
+        "Owner",
+        "NO",
+    )
+    assert signature.state == "confirmed"
+
+
+def test_a_correction_is_checked_like_the_sign_form(
+    client, campaign, sign_data, run_tasks, mailoutbox
+):
+    client.post(campaign.get_absolute_url(), sign_data)
+    run_tasks()
+    link = re.search(
+        r"https://petition\.example\.org(/en/[\w-]+/confirm/[^/\s]+/)", mailoutbox[0].body
+    )[1]
+
+    answer = client.post(link, {"first_name": "=HYPERLINK()", "last_name": "", "country": "XX"})
+
+    assert answer.status_code == 200
+    assert "cannot start with" in answer.content.decode()
+    assert Signature.objects.get().state == "pending"
 
 
 def test_a_spoofed_forwarded_for_header_changes_nothing(client, campaign, sign_data, limits):

@@ -39,7 +39,7 @@ def test_a_signature_whose_limits_could_not_be_checked_is_stored_and_held(
 
 def test_confirming_works_without_the_cache(client, campaign, cache_down):
     signature = factories.signature(campaign, Signature.State.PENDING)
-    token = tokens.make_token(signature.pk, tokens.CONFIRM_SALT)
+    token = tokens.link_token(signature, tokens.Purpose.CONFIRM)
     url = reverse("signatures:confirm", args=[campaign.slug, token])
 
     assert client.get(url).status_code == 200

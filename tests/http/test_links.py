@@ -100,7 +100,7 @@ def test_expired_link_is_refused(client, signed, monkeypatch):
     signature, _message = signed
     issued = time.time() - 15 * 24 * 3600  # the default age limit is 14 days
     monkeypatch.setattr("django.core.signing.time.time", lambda: issued)
-    token = tokens.make_token(signature.pk, tokens.CONFIRM_SALT)
+    token = tokens.link_token(signature, tokens.Purpose.CONFIRM)
     monkeypatch.undo()
 
     response = client.post(f"/en/{signature.campaign.slug}/confirm/{token}/")

@@ -7,6 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from signatures import tokens
+from signatures.models import Signature
+from tests import factories
 
 UNREADABLE = {
     "utf-16": (
@@ -33,7 +35,8 @@ ODD = {
 
 
 def post_endpoints(campaign) -> list[str]:
-    token = tokens.make_token(1, tokens.CONFIRM_SALT)
+    signature = factories.signature(campaign, Signature.State.PENDING)
+    token = tokens.link_token(signature, tokens.Purpose.CONFIRM)
     return [
         campaign.get_absolute_url(),
         reverse("signatures:confirm", args=[campaign.slug, token]),
