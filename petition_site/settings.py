@@ -142,6 +142,8 @@ MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="consolemail:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="petition@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+AUTHENTICATION_BACKENDS = ["petition_site.staff.NormalisedUsernameBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -240,6 +242,8 @@ OTP_TOTP_ISSUER = "Petition staff"
 # Work the ALTCHA puzzle asks of a browser: about a second on a phone.
 ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=100_000)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+# Failures on one account from everywhere before browsers new to it are refused.
+LOGIN_ACCOUNT_LIMIT = env.int("LOGIN_ACCOUNT_LIMIT", default=50)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 
 # Privacy.

@@ -18,14 +18,23 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send(name: str, to: str, ctx: dict[str, Any], language: str) -> None:
+def message_id(kind: str, key: str) -> str:
+    """A Message-ID fixed by what the mail is, in the sending domain.
+
+    Sent again after a break between the server's acceptance and our record
+    of it, the mail is the same message to every mail system that reads it.
+    """
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<{kind}.{key}@{domain}>"
+
+
+def send(name: str, to: str, ctx: dict[str, Any], language: str, msgid: str) -> None:
     with translation.override(language):
         subject = render_to_string(f"emails/{name}-subject.html", ctx).strip()
         text = render_to_string(f"emails/{name}-body-text.html", ctx)
         html = render_to_string(f"emails/{name}-body-html.html", ctx)
-    message = EmailMultiAlternatives(
-        " ".join(subject.split()), text, to=[to], headers={"Auto-Submitted": "auto-generated"}
-    )
+    headers = {"Auto-Submitted": "auto-generated", "Message-ID": msgid}
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     kept_connection.send(message)
 
@@ -51,4 +60,5 @@ def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
         "withdraw_days": settings.WITHDRAW_LINK_MAX_AGE_DAYS,
         "country_name": signature.country.name,
     }
-    send("confirm", signature.email, ctx, campaign.language)
+    msgid = message_id("confirm", f"{signature.public_id.hex}.{signature.emails_sent}")
+    send("confirm", signature.email, ctx, campaign.language, msgid)

@@ -157,5 +157,13 @@ def test_no_acknowledged_signature_is_lost_when_redis_the_worker_or_smtp_fail(
         time.sleep(2)  # a duplicate, if any, would arrive now
     finally:
         smtp.stop()
-    received = Counter(message["To"] for message in smtp.inbox.messages)
-    assert {email: received[email] for email in signed} == dict.fromkeys(signed, 1)
+    # One message each. SMTP cannot rule out a second delivery when the link
+    # breaks between the server's "250" and our record of it (the worker was
+    # killed, the server stopped): such a message is sent again with the same
+    # Message-ID, which mail systems read as the same message.
+    ids = {email: set() for email in signed}
+    for message in smtp.inbox.messages:
+        ids.setdefault(message["To"], set()).add(message["Message-ID"])
+    assert {email: len(ids[email]) for email in signed} == dict.fromkeys(signed, 1)
+    resent = len(smtp.inbox.messages) - sum(len(found) for found in ids.values())
+    assert resent <= 2, "more than the two cuts could explain"

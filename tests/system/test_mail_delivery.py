@@ -128,3 +128,16 @@ def test_a_task_that_runs_again_sends_nothing_twice(
     assert len(smtp_server.messages) == 1
     signature = Signature.objects.get()
     assert (signature.emails_sent, signature.emails_delivered) == (1, 1)
+
+
+def test_a_mail_sent_again_is_the_same_message(client, campaign, sign_data, run_tasks, smtp_server):
+    client.post(campaign.get_absolute_url(), sign_data)
+    run_tasks()
+    # As when the worker died after the server's "250" but before recording it.
+    Signature.objects.update(emails_delivered=0)
+    DBTaskResult.objects.update(status=TaskResultStatus.READY)
+    run_tasks()
+
+    first, again = smtp_server.messages
+    assert first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"].endswith("@localhost>")  # the sending domain
