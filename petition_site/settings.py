@@ -161,8 +161,31 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hand-in files are private: a directory no web server serves, or a bucket of
+# an S3-compatible store when BATCH_STORAGE_BUCKET is set (django-storages).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
+if bucket := env.str("BATCH_STORAGE_BUCKET", default=""):
+    batch_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("BATCH_STORAGE_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("BATCH_STORAGE_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("BATCH_STORAGE_SECRET_KEY", default="") or None,
+            "region_name": env.str("BATCH_STORAGE_REGION", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    batch_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "batches", "base_url": None},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "batches": batch_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -219,6 +242,9 @@ PURGE_UNCONFIRMED_DAYS = env.int("PURGE_UNCONFIRMED_DAYS", default=30)
 COUNT_REFRESH_SECONDS = env.int("COUNT_REFRESH_SECONDS", default=30)
 CAMPAIGN_CACHE_SECONDS = env.float("CAMPAIGN_CACHE_SECONDS", default=2.0)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
+# Hand-in PDFs are split into volumes of this many names (about 100 pages),
+# so the worker's memory stays bounded whatever the batch's size.
+BATCH_NAMES_PER_VOLUME = env.int("BATCH_NAMES_PER_VOLUME", default=20_000)
 MAIL_RETRY_SECONDS = env.int("MAIL_RETRY_SECONDS", default=60)  # first back-off, then doubled
 # A task running longer than this is taken for one whose worker died, and
 # run again by another worker (manage.py worker). Tasks finish in seconds.

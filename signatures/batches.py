@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import Count, Q
@@ -47,8 +48,8 @@ def create(campaign: Campaign, country: str, user: Staff) -> Batch | None:
             transaction.set_rollback(True)
             return None
         batch.signature_count = claimed
-        batch.checksum = hashlib.sha256(b"".join(csv_chunks(batch))).hexdigest()
-        batch.save(update_fields=["signature_count", "checksum"])
+        batch.files_total = claimed
+        batch.save(update_fields=["signature_count", "files_total"])
     return batch
 
 
@@ -124,17 +125,19 @@ def country_table(campaign: Campaign) -> list[dict[str, Any]]:
     return sorted(table, key=lambda row: row["name"])
 
 
-def rows(batch: Batch) -> Iterator[tuple[int, str, str, str, str]]:
-    """The batch's hand-in rows, numbered, read with a server-side cursor."""
+def members(batch: Batch) -> SignatureQuerySet:
+    """The signatures a batch's files list: confirmed, in the batch, in signing order."""
+    return Signature.objects.confirmed().filter(batch=batch).order_by("pk")
+
+
+def rows(
+    batch: Batch, start: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, str, str, str, str]]:
+    """The batch's hand-in rows ``start`` to ``stop``, numbered, read with a server-side cursor."""
     with translation.override(batch.campaign.language):
         country_name = str(countries.name(batch.country.code))
-    members = (
-        Signature.objects.confirmed()
-        .filter(batch=batch)
-        .order_by("pk")
-        .values_list("first_name", "last_name", "created_at")
-    )
-    for number, (first, last, created) in enumerate(members.iterator(chunk_size=CHUNK), 1):
+    names = members(batch).values_list("first_name", "last_name", "created_at")[start:stop]
+    for number, (first, last, created) in enumerate(names.iterator(chunk_size=CHUNK), start + 1):
         yield number, first, last, country_name, created.date().isoformat()
 
 
@@ -157,12 +160,23 @@ def pages(
         yield [page[:per_column], page[per_column:]]
 
 
-def pdf(batch: Batch) -> bytes:
-    """The printable hand-in: cover letter, then the numbered list of signers.
+def volumes(count: int) -> int:
+    """How many PDF documents a batch of ``count`` names is split into."""
+    per_volume = int(settings.BATCH_NAMES_PER_VOLUME)
+    return max(1, -(-count // per_volume))
+
+
+def pdf(batch: Batch, volume: int = 1, count: int | None = None) -> bytes:
+    """One printable volume: the cover letter, then its part of the numbered list.
 
     Rendered in the campaign's language, whatever language the signers used.
+    A volume holds ``BATCH_NAMES_PER_VOLUME`` names, so memory stays bounded
+    whatever the batch's size; numbers run on across volumes.
     """
     campaign = batch.campaign
+    count = batch.signature_count if count is None else count
+    per_volume = settings.BATCH_NAMES_PER_VOLUME
+    start = (volume - 1) * per_volume
     with translation.override(campaign.language):
         html = render_to_string(
             "signatures/batch_pdf.html",
@@ -170,11 +184,15 @@ def pdf(batch: Batch) -> bytes:
                 "batch": batch,
                 "campaign": campaign,
                 "country_name": countries.name(batch.country.code),
-                "pages": pages(rows(batch)),
-                "count": batch.signature_count,
+                "pages": pages(rows(batch, start, start + per_volume)),
+                "count": count,
+                "volume": volume,
+                "volumes": volumes(count),
+                "first": start + 1,
+                "last": min(start + per_volume, count),
             },
         )
     # A fixed identifier and the batch's own dates keep the file byte-identical.
-    identifier = hashlib.sha256(f"batch-{batch.pk}".encode()).hexdigest()[:32].encode()
+    identifier = hashlib.sha256(f"batch-{batch.pk}-{volume}".encode()).hexdigest()[:32].encode()
     document: bytes = HTML(string=html).write_pdf(pdf_identifier=identifier)
     return document

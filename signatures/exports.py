@@ -1,9 +1,11 @@
-"""Organisers' downloads: hand-in batches as CSV, PDF or ZIP, and the full export."""
+"""Organisers' downloads: prepared hand-in files, a ZIP of them, and the full export."""
 
-import tempfile
+import io
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.decorators import permission_required
 from django.http import (
     FileResponse,
@@ -14,8 +16,8 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 
-from signatures import batches
-from signatures.models import Batch, Campaign, Signature
+from signatures import batch_files, handins
+from signatures.models import Batch, BatchFile, Campaign, Signature
 from signatures.spreadsheet import CHUNK, csv_stream
 
 export_required = permission_required("signatures.export_signatures", raise_exception=True)
@@ -30,38 +32,113 @@ def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     return response
 
 
+def _logged(request: HttpRequest, batch: Batch, what: str) -> None:
+    user_id = request.user.pk
+    if user_id is not None:
+        LogEntry.objects.log_actions(user_id, [batch], CHANGE, change_message=f"Downloaded {what}")
+
+
+def _not_ready(batch: Batch) -> HttpResponse:
+    return HttpResponse(
+        f"The files of {batch} are not ready ({batch.get_files_display()}).",
+        status=409,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _file_response(file: BatchFile) -> HttpResponseBase:
+    content_type = "text/csv; charset=utf-8" if file.kind == "csv" else "application/pdf"
+    response = FileResponse(batch_files.storage().open(file.name, "rb"), content_type=content_type)
+    response["Content-Length"] = str(file.size)
+    return _attachment(response, file.filename)
+
+
+@export_required
+def batch_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """One stored file of one version, as it was prepared: streamed, never rebuilt."""
+    file = get_object_or_404(BatchFile.objects.select_related("batch__campaign"), pk=pk)
+    _logged(request, file.batch, f"{file.filename} (SHA-256 {file.sha256})")
+    return _file_response(file)
+
+
+def _current(pk: int, kind: str) -> tuple[Batch, list[BatchFile]]:
+    batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=pk)
+    if batch.files != Batch.Files.READY:
+        return batch, []
+    return batch, [f for f in batch_files.current(batch) if f.kind == kind]
+
+
 @export_required
 def batch_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
-    batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=pk)
-    response = StreamingHttpResponse(
-        batches.csv_chunks(batch), content_type="text/csv; charset=utf-8"
-    )
-    return _attachment(response, f"{batch.file_stem}.csv")
+    batch, found = _current(pk, "csv")
+    if not found:
+        return _not_ready(batch)
+    _logged(request, batch, f"{found[0].filename} (SHA-256 {found[0].sha256})")
+    return _file_response(found[0])
 
 
 @export_required
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
-    batch = get_object_or_404(Batch.objects.select_related("campaign"), pk=pk)
-    response = HttpResponse(batches.pdf(batch), content_type="application/pdf")
-    return _attachment(response, f"{batch.file_stem}.pdf")
+    """The PDF of the current version; a ZIP of its volumes when there are several."""
+    batch, found = _current(pk, "pdf")
+    if not found:
+        return _not_ready(batch)
+    if len(found) == 1:
+        _logged(request, batch, f"{found[0].filename} (SHA-256 {found[0].sha256})")
+        return _file_response(found[0])
+    _logged(request, batch, f"the {len(found)} PDF volumes of version {batch.files_version}")
+    response = StreamingHttpResponse(zip_stream(found), content_type="application/zip")
+    return _attachment(response, f"{batch.file_stem}-v{batch.files_version}-pdf.zip")
 
 
 @export_required
 def new_batches_zip(request: HttpRequest, campaign_pk: int) -> HttpResponseBase:
-    """Every prepared batch of the campaign, CSV and PDF, in one ZIP."""
+    """The files of every prepared batch of the campaign, in one ZIP, streamed as it is written."""
     campaign = get_object_or_404(Campaign, pk=campaign_pk)
-    prepared = Batch.objects.prepared().filter(campaign=campaign).select_related("campaign")
-    # Spills to a temporary file past 64 MB; gone when the response is closed.
-    spool = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
-    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-        for batch in prepared.order_by("country", "pk"):
-            with archive.open(f"{batch.file_stem}.csv", "w") as member:
-                for chunk in batches.csv_chunks(batch):
-                    member.write(chunk)
-            archive.writestr(f"{batch.file_stem}.pdf", batches.pdf(batch))
-    spool.seek(0)
-    response = FileResponse(spool, content_type="application/zip")
-    return _attachment(response, f"{campaign.slug}-new-batches.zip")
+    files = handins.prepared_files(campaign)
+    for batch in {file.batch for file in files}:
+        _logged(request, batch, f"version {batch.files_version} in the campaign's ZIP")
+    response = StreamingHttpResponse(zip_stream(files), content_type="application/zip")
+    return _attachment(response, f"{campaign.slug}-prepared-batches.zip")
+
+
+class _Sink(io.RawIOBase):
+    """Where zipfile writes; the stream hands each piece on and keeps nothing."""
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.pieces.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        taken, self.pieces = b"".join(self.pieces), []
+        return taken
+
+
+def zip_stream(files: list[BatchFile], chunk: int = 1024 * 1024) -> Iterator[bytes]:
+    """A ZIP of stored files, yielded as it is written: nothing is spooled whole.
+
+    The files are compressed already or compress well enough as they are,
+    so members are stored; zipfile writes to a stream it cannot seek with
+    data descriptors.
+    """
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive:
+        for file in files:
+            with (
+                batch_files.storage().open(file.name, "rb") as source,
+                archive.open(file.filename, "w", force_zip64=file.size > 2**31) as member,
+            ):
+                while data := source.read(chunk):
+                    member.write(data)
+                    yield sink.take()
+            yield sink.take()
+    yield sink.take()
 
 
 FULL_HEADER = [

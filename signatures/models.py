@@ -395,6 +395,12 @@ class Batch(models.Model):
         HANDED_IN = "handed_in", _("Handed in")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Files(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        PREPARING = "preparing", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
     campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="batches")
     country = CountryField()
     state = models.CharField(max_length=10, choices=State, default=State.PREPARED)
@@ -409,6 +415,13 @@ class Batch(models.Model):
     handed_in_at = models.DateTimeField(null=True, blank=True)
     handed_in_where = models.CharField(max_length=200, blank=True, help_text=_("Embassy or city."))
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The files of the current version, made by the worker (signatures.batch_files).
+    files = models.CharField(max_length=10, choices=Files, default=Files.QUEUED)
+    files_version = models.PositiveIntegerField(default=1)
+    files_done = models.PositiveIntegerField(default=0, help_text=_("Names written so far."))
+    files_total = models.PositiveIntegerField(default=0)
+    files_error = models.TextField(blank=True)
+    handed_in_version = models.PositiveIntegerField(null=True, blank=True)
 
     objects = BatchQuerySet.as_manager()
 
@@ -431,3 +444,41 @@ class Batch(models.Model):
     @property
     def file_stem(self) -> str:
         return f"{self.campaign.slug}-{self.country.code}-batch-{self.pk}"
+
+
+class BatchFile(models.Model):
+    """One prepared file of a batch version; written once, never changed."""
+
+    class Kind(models.TextChoices):
+        CSV = "csv", "CSV"
+        PDF = "pdf", "PDF"
+
+    batch = models.ForeignKey(Batch, models.PROTECT, related_name="batch_files")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=3, choices=Kind)
+    volume = models.PositiveIntegerField(default=1)
+    volumes = models.PositiveIntegerField(default=1)
+    name = models.CharField(max_length=300, help_text=_("Its name in the batch file storage."))
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    first_number = models.PositiveIntegerField(default=1)
+    last_number = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "version", "kind", "volume"], name="batchfile_unique_part"
+            ),
+        ]
+        # The batch page lists a batch's files: the unique constraint's index serves it.
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def filename(self) -> str:
+        stem = f"{self.batch.file_stem}-v{self.version}"
+        if self.volumes > 1:
+            stem += f"-volume-{self.volume}-of-{self.volumes}"
+        return f"{stem}.{self.kind}"

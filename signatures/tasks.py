@@ -7,7 +7,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from signatures import mailing, moderation
+from signatures import batch_files, mailing, moderation
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +44,23 @@ def run_invalidation(invalidation_id: int) -> str:
         run_invalidation.enqueue(invalidation_id)
         return "more"
     return "finished"
+
+
+@task()
+def prepare_batch_csv(batch_id: int, version: int) -> str:
+    try:
+        batch_files.write_csv(batch_id, version)
+    except Exception as exc:
+        batch_files.fail(batch_id, version, f"CSV: {exc}")
+        raise
+    return "csv"
+
+
+@task()
+def prepare_batch_pdf(batch_id: int, version: int, volume: int) -> str:
+    try:
+        batch_files.write_pdf(batch_id, version, volume)
+    except Exception as exc:
+        batch_files.fail(batch_id, version, f"PDF volume {volume}: {exc}")
+        raise
+    return f"pdf {volume}"

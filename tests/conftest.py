@@ -41,11 +41,16 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings) -> None:
+def _test_storages(settings, tmp_path) -> None:
     # The manifest storage needs collectstatic; tests render templates without it.
+    # Batch files go to a folder of the test's own.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "batches": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "batches"},
+        },
     }
 
 

@@ -1,6 +1,7 @@
 """Hand-in batches: per-country lists of signers for the US embassies, and their files."""
 
 import logging
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -11,17 +12,36 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from signatures import batches, exports
+from signatures import batch_files, batches, exports, handins
 from signatures.forms import country_codes
 from signatures.models import Batch, Campaign
 
 logger = logging.getLogger(__name__)
 
 Admin = admin.ModelAdmin[Batch]
+
+
+class CountryWithBatchesFilter(admin.SimpleListFilter):
+    """Only the countries that have batches, not all 250."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        codes = Batch.objects.order_by("country").values_list("country", flat=True).distinct()
+        return [(code, str(countries.name(code))) for code in codes]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if value := self.value():
+            return queryset.filter(country=value)
+        return queryset
 
 
 class MakeBatchForm(forms.Form):
@@ -47,11 +67,16 @@ class HandInActionForm(ActionForm):
 @admin.action(description=_("Mark the selected batches handed in"), permissions=["export"])
 def mark_handed_in(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch]) -> None:
     where = request.POST.get("where", "").strip()[:200]
-    done = [b for b in qs if batches.mark_handed_in(b, where)]
+    done = [b for b in qs if handins.mark_handed_in(b, where)]
     for batch in done:
         logger.info("%s marked %s handed in at %s", request.user, batch, where)
-        modeladmin.log_change(request, batch, f"Handed in at {where}")
-    modeladmin.message_user(request, _("%(n)d batches marked handed in.") % {"n": len(done)})
+        version = f"version {batch.files_version}, CSV SHA-256 {batch.checksum}"
+        modeladmin.log_change(request, batch, f"Handed in at {where} ({version})")
+    modeladmin.message_user(
+        request,
+        _("%(n)d batches marked handed in (only batches whose files are ready).")
+        % {"n": len(done)},
+    )
 
 
 @admin.action(description=_("Cancel the selected batches"), permissions=["export"])
@@ -77,7 +102,7 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
         "handed_in_where",
         "downloads",
     ]
-    list_filter = ["state", "campaign", "country"]
+    list_filter = ["state", "files", "campaign", CountryWithBatchesFilter]
     list_select_related = ["campaign", "created_by"]
     action_form = HandInActionForm
     actions = [mark_handed_in, cancel_batches]
@@ -91,7 +116,9 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
         "created_at",
         "handed_in_at",
         "handed_in_where",
+        "handed_in_version",
         "cancelled_at",
+        "files_of_every_version",
     ]
     readonly_fields = [
         "campaign",
@@ -102,6 +129,8 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
         "created_by",
         "created_at",
         "cancelled_at",
+        "handed_in_version",
+        "files_of_every_version",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -118,16 +147,40 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
 
     @admin.display(description=_("Files"))
     def downloads(self, batch: Batch) -> SafeString:
+        """State and progress from the batch row itself: no query per row."""
+        if batch.files != Batch.Files.READY:
+            return format_html(
+                '{} <progress value="{}" max="{}">{} / {}</progress>',
+                batch.get_files_display(),
+                batch.files_done,
+                batch.files_total or 1,
+                batch.files_done,
+                batch.files_total,
+            )
         return format_html(
-            '<a href="{}">CSV</a> · <a href="{}">PDF</a>',
+            '<a href="{}">CSV</a> · <a href="{}">PDF</a> (v{})',
             reverse("admin:signatures_batch_csv", args=[batch.pk]),
             reverse("admin:signatures_batch_pdf", args=[batch.pk]),
+            batch.files_version,
+        )
+
+    @admin.display(description=_("Files of every version"))
+    def files_of_every_version(self, batch: Batch) -> SafeString:
+        files = batch.batch_files.order_by("version", "kind", "volume")
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> · {} bytes · SHA-256 <code>{}</code>',
+            (
+                (reverse("admin:signatures_batch_file", args=[f.pk]), f.filename, f.size, f.sha256)
+                for f in files.select_related("batch__campaign")
+            ),
         )
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/csv/", view(exports.batch_csv), name="signatures_batch_csv"),
+            path("file/<int:pk>/", view(exports.batch_file), name="signatures_batch_file"),
             path("<int:pk>/pdf/", view(exports.batch_pdf), name="signatures_batch_pdf"),
             path(
                 "<int:pk>/full-csv/", view(exports.batch_full_csv), name="signatures_batch_full_csv"
@@ -150,19 +203,47 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
         if not self.has_export_permission(request):
             raise PermissionDenied
         campaign = get_object_or_404(Campaign, pk=campaign_pk)
+        if request.method == "POST" and "files" in request.POST:
+            self.files_action(request, campaign)
+            return HttpResponseRedirect(request.path)
         form = MakeBatchForm(request.POST if request.method == "POST" else None)
         if form.is_valid():
-            made = batches.create_for(campaign, form.cleaned_data["country"], request.user)
+            made = handins.make(campaign, form.cleaned_data["country"], request.user)
             for batch in made:
                 self.log_addition(request, batch, f"{batch.signature_count} signatures")
-            self.message_user(request, _("%(n)d batches made.") % {"n": len(made)})
+            self.message_user(
+                request, _("%(n)d batches made; their files are being prepared.") % {"n": len(made)}
+            )
             return HttpResponseRedirect(request.path)
+        table = batches.country_table(campaign)
+        for row in table:
+            for batch in row["batches"]:
+                ready = batch.files == Batch.Files.READY
+                batch.ready_files = batch_files.current(batch) if ready else []
+                batch.changes = batch_files.changes(batch) if ready else None
+        preparing = any(
+            b.files in {Batch.Files.QUEUED, Batch.Files.PREPARING}
+            for row in table
+            for b in row["batches"]
+            if b.state != Batch.State.CANCELLED
+        )
         ctx = {
             "form": form,
+            "refresh": preparing,
             **self.admin_site.each_context(request),
             "title": _("Hand-in batches: %s") % campaign.title,
             "opts": self.opts,
             "campaign": campaign,
-            "table": batches.country_table(campaign),
+            "table": table,
         }
         return TemplateResponse(request, "admin/signatures/batch/campaign.html", ctx)
+
+    def files_action(self, request: HttpRequest, campaign: Campaign) -> None:
+        """Retry a failed preparation, or prepare a changed batch's files again."""
+        batch = get_object_or_404(Batch, pk=request.POST.get("batch"), campaign=campaign)
+        if request.POST["files"] == "retry" and handins.retry(batch):
+            self.log_change(request, batch, f"Files of version {batch.files_version} retried")
+            self.message_user(request, _("The files are being prepared again."))
+        elif request.POST["files"] == "again" and (version := handins.prepare_again(batch)):
+            self.log_change(request, batch, f"Files prepared again as version {version}")
+            self.message_user(request, _("A new version of the files is being prepared."))

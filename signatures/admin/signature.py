@@ -24,7 +24,7 @@ from signatures.admin.common import (
     reason,
     staff_id,
 )
-from signatures.models import Signature
+from signatures.models import Campaign, Signature
 from signatures.moderation import Action
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ def _moderate(
 ) -> None:
     why = reason(request)
     moved = moderation.move(queryset, action, staff_id(request), why)
+    # The public count shows a moderator's change at once, not at the next refresh.
+    for campaign in Campaign.objects.filter(pk__in=queryset.values("campaign_id")):
+        counts.refresh(campaign)
     logger.info("%s: %s on %d signatures (%s)", request.user, action, moved, why)
     modeladmin.message_user(request, _("%(n)d signatures changed.") % {"n": moved})
 

@@ -9,7 +9,7 @@ from signatures import services
 from tests.helpers import sign_in
 
 
-def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser):
+def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser, run_tasks):
     campaign = make_campaign(requires_confirmation=False)
     for n, country in enumerate(["DE", "DE", "FR"]):
         data = {
@@ -25,6 +25,8 @@ def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser):
 
     page.goto(site + reverse("admin:signatures_batch_campaign", args=[campaign.pk]))
     page.get_by_role("button", name="Make batch for Germany").click()
+    assert page.locator("progress").count() == 1  # being prepared; the page refreshes itself
+    run_tasks()  # the worker
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").first.click()
 

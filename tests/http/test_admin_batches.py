@@ -2,18 +2,23 @@ import io
 import zipfile
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from signatures import batches
-from signatures.models import Batch
+from signatures import batches, handins
+from signatures.models import Batch, BatchFile
 from tests.helpers import read_csv
 
 
-def test_staff_without_export_permission_gets_403(client, moderator, campaign, make_signatures):
+def test_staff_without_export_permission_gets_403(
+    client, moderator, campaign, make_signatures, run_tasks
+):
     make_signatures(1, country="DE")
-    batch = batches.create(campaign, "DE", None)
+    [batch] = handins.make(campaign, "DE", None)
+    run_tasks()
     client.force_login(moderator)
     for url in [
+        *(reverse("admin:signatures_batch_file", args=[f.pk]) for f in BatchFile.objects.all()),
         reverse("admin:signatures_batch_csv", args=[batch.pk]),
         reverse("admin:signatures_batch_pdf", args=[batch.pk]),
         reverse("admin:signatures_batch_zip", args=[campaign.pk]),
@@ -39,7 +44,7 @@ def test_the_full_export_with_addresses_needs_its_own_permission(
 
 
 def test_organiser_makes_batches_and_downloads_them_as_one_zip(
-    client, organiser, campaign, make_signatures
+    client, organiser, campaign, make_signatures, run_tasks
 ):
     make_signatures(2, country="DE")
     make_signatures(1, country="ES")
@@ -47,7 +52,9 @@ def test_organiser_makes_batches_and_downloads_them_as_one_zip(
     table = reverse("admin:signatures_batch_campaign", args=[campaign.pk])
 
     assert client.post(table, {"country": "all"}).status_code == 302
+    run_tasks()
     response = client.get(reverse("admin:signatures_batch_zip", args=[campaign.pk]))
+    assert response.streaming
 
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = sorted(archive.namelist())
@@ -56,16 +63,23 @@ def test_organiser_makes_batches_and_downloads_them_as_one_zip(
     assert len(read_csv(archive.read(names[0]))) == 3
 
 
-def test_mark_handed_in_from_the_batch_list(client, organiser, campaign, make_signatures):
+def test_mark_handed_in_from_the_batch_list(
+    client, organiser, campaign, make_signatures, run_tasks
+):
     make_signatures(1, country="DE")
-    batch = batches.create(campaign, "DE", None)
+    [batch] = handins.make(campaign, "DE", None)
+    run_tasks()
     client.force_login(organiser)
     client.post(
         reverse("admin:signatures_batch_changelist"),
         {"action": "mark_handed_in", "_selected_action": [batch.pk], "where": "Berlin"},
     )
     batch.refresh_from_db()
-    assert (batch.state, batch.handed_in_where) == ("handed_in", "Berlin")
+    assert (batch.state, batch.handed_in_where, batch.handed_in_version) == (
+        "handed_in",
+        "Berlin",
+        1,
+    )
 
 
 @pytest.mark.parametrize("country", ["", "XX", "D", "de-DE", "ALL"])
@@ -93,3 +107,75 @@ def test_a_batch_for_one_country_by_its_code(client, organiser, campaign, make_s
     client.post(reverse("admin:signatures_batch_campaign", args=[campaign.pk]), {"country": "de"})
 
     assert [(b.country.code, b.signature_count) for b in Batch.objects.all()] == [("DE", 2)]
+
+
+def test_a_prepared_file_downloads_privately_and_the_download_is_logged(
+    client, organiser, campaign, make_signatures, run_tasks
+):
+    make_signatures(2, country="DE")
+    [batch] = handins.make(campaign, "DE", None)
+    run_tasks()
+    client.force_login(organiser)
+    pdf = BatchFile.objects.get(kind="pdf")
+
+    response = client.get(reverse("admin:signatures_batch_file", args=[pdf.pk]))
+
+    assert response.streaming
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+    assert response["Content-Length"] == str(pdf.size)
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    logged = LogEntry.objects.get(object_id=str(batch.pk))
+    assert logged.change_message == f"Downloaded {pdf.filename} (SHA-256 {pdf.sha256})"
+    assert logged.user == organiser
+
+
+def test_the_batch_page_shows_progress_and_refreshes_itself_until_ready(
+    client, organiser, campaign, make_signatures, run_tasks
+):
+    make_signatures(3, country="DE")
+    client.force_login(organiser)
+    page = reverse("admin:signatures_batch_campaign", args=[campaign.pk])
+    client.post(page, {"country": "DE"})
+
+    waiting = client.get(page).content.decode()
+    assert '<progress value="0" max="3">' in waiting
+    assert '<meta http-equiv="refresh" content="3">' in waiting
+    assert "0 of 3 names" in waiting
+
+    run_tasks()
+    ready = client.get(page).content.decode()
+    assert "<progress" not in ready and 'http-equiv="refresh"' not in ready
+    assert "version 1" in ready
+
+
+def test_a_failure_is_shown_with_its_reason_and_a_retry_button(
+    client, organiser, campaign, make_signatures
+):
+    make_signatures(1, country="DE")
+    [batch] = handins.make(campaign, "DE", None)
+    Batch.objects.filter(pk=batch.pk).update(files="failed", files_error="PDF volume 1: disk full")
+    client.force_login(organiser)
+    page = reverse("admin:signatures_batch_campaign", args=[campaign.pk])
+
+    html = client.get(page).content.decode()
+    assert "Preparing the files failed: PDF volume 1: disk full" in html
+    assert 'name="files" value="retry"' in html
+
+    client.post(page, {"files": "retry", "batch": batch.pk})
+    batch.refresh_from_db()
+    assert (batch.files, batch.files_error) == ("queued", "")
+
+
+def test_the_batch_list_filters_by_the_countries_that_have_batches(
+    client, organiser, campaign, make_signatures
+):
+    make_signatures(1, country="DE")
+    make_signatures(1, country="NO")
+    handins.make(campaign, "all", None)
+    client.force_login(organiser)
+
+    changelist = client.get(reverse("admin:signatures_batch_changelist"))
+
+    specs = changelist.context["cl"].filter_specs
+    spec = next(f for f in specs if getattr(f, "parameter_name", "") == "country")
+    assert [code for code, _name in spec.lookup_choices] == ["DE", "NO"]

@@ -207,3 +207,15 @@ def test_a_batched_signature_keeps_its_country(client, moderator, campaign, make
     assert "cancel the batch first" in answer.content.decode()
     signature.refresh_from_db()
     assert signature.country.code == "DE"
+
+
+def test_a_moderators_bulk_action_shows_in_the_public_count_at_once(
+    client, moderator, campaign, make_signatures
+):
+    signatures = make_signatures(3)
+    counts.get_counts(campaign)  # the page has read the count: it is cached now
+    client.force_login(moderator)
+
+    act(client, "reject_signatures", signatures[:2])
+
+    assert counts.get_counts(campaign).total == 1

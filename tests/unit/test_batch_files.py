@@ -5,10 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from signatures import batches
-from signatures.models import Signature
+from signatures import batch_files, batches, handins, services
+from signatures.models import BatchFile, Signature
 from tests.helpers import read_csv
 
 
@@ -33,16 +34,18 @@ def test_formula_cells_are_neutralised(campaign, make_signatures, cell):
 
 
 def test_redownload_is_byte_identical_and_matches_the_checksum(
-    client, organiser, campaign, make_signatures
+    client, organiser, campaign, make_signatures, run_tasks
 ):
     make_signatures(3, country="FR")
-    batch = batches.create(campaign, "FR", None)
+    [batch] = handins.make(campaign, "FR", None)
+    run_tasks()
     client.force_login(organiser)
     url = reverse("admin:signatures_batch_csv", args=[batch.pk])
 
     first = b"".join(client.get(url).streaming_content)
     second = b"".join(client.get(url).streaming_content)
 
+    batch.refresh_from_db()
     assert first == second
     assert hashlib.sha256(first).hexdigest() == batch.checksum
     assert batches.pdf(batch) == batches.pdf(batch)
@@ -91,14 +94,14 @@ def test_export_command_writes_one_file_per_country_batch(campaign, make_signatu
         "--format",
         "csv",
         "--out",
-        str(tmp_path),
+        str(tmp_path / "out"),
         stdout=out,
     )
 
-    files = sorted(p.name for p in tmp_path.iterdir())
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert len(files) == 2 and "-DE-" in files[0] and "-IT-" in files[1]
-    assert len(read_csv((tmp_path / files[0]).read_bytes())) == 3
-    assert "2 signatures (Germany)" in out.getvalue()
+    assert len(read_csv((tmp_path / "out" / files[0]).read_bytes())) == 3
+    assert "DE (2 names): PDF volume 1 of 1 written" in out.getvalue()
 
     call_command(
         "export_batches",
@@ -113,3 +116,113 @@ def test_export_command_writes_one_file_per_country_batch(campaign, make_signatu
         stdout=out,
     )
     assert "No signatures waiting" in out.getvalue()
+
+
+def stored(file: BatchFile) -> bytes:
+    with batch_files.storage().open(file.name, "rb") as content:
+        return content.read()
+
+
+def test_the_worker_prepares_the_files_records_their_checksums_and_keeps_them(
+    campaign, make_signatures, run_tasks
+):
+    make_signatures(3, country="DE")
+    [batch] = handins.make(campaign, "DE", None)
+    queued = DBTaskResult.objects.filter(task_path__contains="prepare_batch")
+    assert (batch.files, queued.count()) == ("queued", 2)  # the CSV, one PDF
+
+    run_tasks()
+
+    batch.refresh_from_db()
+    assert (batch.files, batch.files_done, batch.files_total) == ("ready", 3, 3)
+    csv_file, pdf_file = batch_files.current(batch)
+    for file in (csv_file, pdf_file):
+        content = stored(file)
+        assert (file.size, file.sha256) == (len(content), hashlib.sha256(content).hexdigest())
+    assert batch.checksum == csv_file.sha256
+    assert len(read_csv(stored(csv_file))) == 4
+
+
+def test_a_big_batch_is_split_into_numbered_volumes_each_with_the_letter(
+    campaign, make_signatures, run_tasks, settings
+):
+    settings.BATCH_NAMES_PER_VOLUME = 2
+    make_signatures(5, country="DE")
+    [batch] = handins.make(campaign, "DE", None)
+    run_tasks()
+
+    csv_file, *volumes = batch_files.current(batch)
+    assert volumes[1].filename.endswith("-v1-volume-2-of-3.pdf")
+    assert [(v.volume, v.volumes, v.first_number, v.last_number) for v in volumes] == [
+        (1, 3, 1, 2),
+        (2, 3, 3, 4),
+        (3, 3, 5, 5),
+    ]
+    second = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(stored(volumes[1]))).pages)
+    assert "Volume 2 of 3" in second and campaign.petition_text in second
+    assert "3. Signer" in second and "1. Signer" not in second
+    assert len(read_csv(stored(csv_file))) == 6  # the CSV stays one file
+
+
+def test_a_changed_batch_is_prepared_again_as_a_new_version_and_the_old_stays(
+    campaign, make_signatures, run_tasks
+):
+    first, _second, third = make_signatures(3, country="DE")
+    [batch] = handins.make(campaign, "DE", None)
+    run_tasks()
+    batch.refresh_from_db()
+    version_one = {f.name: f.sha256 for f in batch_files.current(batch)}
+
+    services.withdraw(first.pk)
+    Signature.objects.filter(pk=third.pk).update(email="", first_name="", last_name="")
+
+    assert batch_files.changes(batch) == batch_files.Changes(removed=1, anonymised=1)
+    assert handins.prepare_again(batch) == 2
+    run_tasks()
+    batch.refresh_from_db()
+
+    assert (batch.files_version, batch.files, batch.signature_count) == (2, "ready", 2)
+    for name, sha in version_one.items():
+        assert hashlib.sha256(batch_files.storage().open(name).read()).hexdigest() == sha
+    assert handins.mark_handed_in(batch, "Berlin")
+    batch.refresh_from_db()
+    assert batch.handed_in_version == 2
+
+
+def test_a_failed_preparation_says_why_and_can_be_retried(
+    campaign, make_signatures, run_tasks, monkeypatch
+):
+    make_signatures(2, country="DE")
+    [batch] = handins.make(campaign, "DE", None)
+
+    def disk_full(*args) -> bytes:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(batches, "pdf", disk_full)
+        run_tasks()
+    batch.refresh_from_db()
+    assert batch.files == "failed"
+    assert "PDF volume 1: disk full" in batch.files_error
+
+    assert handins.retry(batch)
+    run_tasks()
+    batch.refresh_from_db()
+    assert batch.files == "ready"
+    assert BatchFile.objects.filter(batch=batch).count() == 2  # the CSV was not made twice
+
+
+def test_the_export_command_shows_progress_as_plain_lines_off_a_terminal(
+    campaign, make_signatures, tmp_path, settings
+):
+    settings.BATCH_NAMES_PER_VOLUME = 1
+    make_signatures(2, country="DE")
+    out = StringIO()
+
+    target = tmp_path / "out"
+    call_command("export_batches", "--campaign", campaign.slug, "--out", str(target), stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert "DE (2 names): PDF volume 1 of 2 written" in lines
+    assert "DE (2 names): PDF volume 2 of 2 written" in lines
+    assert len(list(target.iterdir())) == 3

@@ -1,0 +1,157 @@
+"""A batch's hand-in files: made by the worker part by part, stored once, never changed.
+
+A version of a batch's files is one CSV (every name, written a chunk at a
+time) and the PDF in volumes of ``BATCH_NAMES_PER_VOLUME`` names. Each part
+is its own task, so no task runs long and workers share a big batch. A part
+already stored is not made again, so a task that runs twice does no harm.
+Preparing again makes a new version; earlier versions stay, with checksums.
+"""
+
+import hashlib
+import logging
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, storages
+from django.db import transaction
+from django.db.models import F
+
+from signatures import batches
+from signatures.models import Batch, BatchFile
+from signatures.spreadsheet import csv_stream
+
+logger = logging.getLogger(__name__)
+
+
+def storage() -> Storage:
+    return storages["batches"]
+
+
+def parts(batch: Batch) -> int:
+    """Files in one version: the CSV and each PDF volume."""
+    return 1 + batches.volumes(batch.signature_count)
+
+
+def _store(batch: Batch, version: int, kind: str, volume: int, content: File[bytes]) -> str:
+    folder = f"{batch.campaign.slug}/{batch.country.code}/batch-{batch.pk}/v{version}"
+    return storage().save(f"{folder}/{kind}-{volume}.{kind}", content)
+
+
+def _record(batch: Batch, version: int, **fields: object) -> BatchFile:
+    with transaction.atomic():
+        made = BatchFile.objects.create(batch=batch, version=version, **fields)
+        total_names = {"csv": 0, "pdf": made.last_number - made.first_number + 1}[made.kind]
+        this_version = Batch.objects.filter(pk=batch.pk, files_version=version)
+        this_version.update(files_done=F("files_done") + total_names)
+        # A failure stays shown until an organiser retries.
+        this_version.filter(files=Batch.Files.QUEUED).update(files=Batch.Files.PREPARING)
+        if made.kind == BatchFile.Kind.CSV:
+            this_version.update(checksum=made.sha256)
+        done = BatchFile.objects.filter(batch=batch, version=version).count()
+        if done == parts(batch):
+            this_version.exclude(files=Batch.Files.FAILED).update(files=Batch.Files.READY)
+    return made
+
+
+def _already(batch: Batch, version: int, kind: str, volume: int) -> bool:
+    return BatchFile.objects.filter(batch=batch, version=version, kind=kind, volume=volume).exists()
+
+
+def write_csv(batch_id: int, version: int) -> None:
+    """The CSV of every name, spooled to disk a chunk at a time, then stored."""
+    batch = Batch.objects.select_related("campaign").get(pk=batch_id)
+    if _already(batch, version, "csv", 1):
+        return
+    digest, size, last = hashlib.sha256(), 0, 0
+
+    def numbered() -> Iterator[tuple[int, str, str, str, str]]:
+        nonlocal last
+        for row in batches.rows(batch):
+            last = row[0]
+            yield row
+
+    with tempfile.TemporaryFile() as spool:
+        for chunk in csv_stream(batches.CSV_HEADER, numbered()):
+            spool.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+        spool.seek(0)
+        name = _store(batch, version, "csv", 1, File(spool))
+    _record(
+        batch,
+        version,
+        kind="csv",
+        name=name,
+        size=size,
+        sha256=digest.hexdigest(),
+        first_number=1,
+        last_number=last,
+    )
+
+
+def write_pdf(batch_id: int, version: int, volume: int) -> None:
+    """One PDF volume: the cover letter and its part of the list."""
+    batch = Batch.objects.select_related("campaign").get(pk=batch_id)
+    if _already(batch, version, "pdf", volume):
+        return
+    document = batches.pdf(batch, volume)
+    with tempfile.TemporaryFile() as spool:
+        spool.write(document)
+        spool.seek(0)
+        name = _store(batch, version, "pdf", volume, File(spool))
+    per_volume = settings.BATCH_NAMES_PER_VOLUME
+    first = (volume - 1) * per_volume + 1
+    _record(
+        batch,
+        version,
+        kind="pdf",
+        volume=volume,
+        volumes=batches.volumes(batch.signature_count),
+        name=name,
+        size=len(document),
+        sha256=hashlib.sha256(document).hexdigest(),
+        first_number=first,
+        last_number=min(first + per_volume - 1, batch.signature_count),
+    )
+
+
+def fail(batch_id: int, version: int, error: str) -> None:
+    Batch.objects.filter(pk=batch_id, files_version=version).update(
+        files=Batch.Files.FAILED, files_error=error[:2000]
+    )
+    logger.error("Files of batch %s version %s failed: %s", batch_id, version, error)
+
+
+def current(batch: Batch) -> list[BatchFile]:
+    """The files of the batch's current version, CSV first, then the volumes."""
+    return list(
+        BatchFile.objects.filter(batch=batch, version=batch.files_version)
+        .select_related("batch__campaign")
+        .order_by("kind", "volume")
+    )
+
+
+@dataclass(frozen=True)
+class Changes:
+    """How the batch's members differ from the names in its prepared files."""
+
+    removed: int  # withdrawn, rejected, erased since
+    anonymised: int
+
+    def __bool__(self) -> bool:
+        return bool(self.removed or self.anonymised)
+
+
+def changes(batch: Batch) -> Changes:
+    prepared = (
+        BatchFile.objects.filter(batch=batch, version=batch.files_version, kind="csv")
+        .values_list("last_number", flat=True)
+        .first()
+    )
+    if prepared is None:
+        return Changes(0, 0)
+    now = batches.members(batch)
+    return Changes(prepared - now.count(), now.filter(email="").count())

@@ -1,0 +1,91 @@
+"""What organisers do with batches: make them, have their files made, make them again, hand in.
+
+Each step that needs files queues the worker's tasks in the same transaction,
+so a batch never exists without its files on the way.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from signatures import batch_files, batches
+from signatures.batches import Staff
+from signatures.models import Batch, BatchFile, Campaign
+from signatures.tasks import prepare_batch_csv, prepare_batch_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def queue_files(batch: Batch) -> None:
+    """Queue every part of the batch's current version; parts stored already are kept."""
+    for volume in range(1, batches.volumes(batch.signature_count) + 1):
+        prepare_batch_pdf.enqueue(batch.pk, batch.files_version, volume)
+    prepare_batch_csv.enqueue(batch.pk, batch.files_version)
+
+
+def make(campaign: Campaign, country: str, user: Staff) -> list[Batch]:
+    """Batches for one country or "all", their files queued in the same transaction."""
+    with transaction.atomic():
+        made = batches.create_for(campaign, country, user)
+        for batch in made:
+            queue_files(batch)
+    return made
+
+
+def retry(batch: Batch) -> bool:
+    """After a failure: make the missing parts of the same version again."""
+    with transaction.atomic():
+        again = Batch.objects.filter(pk=batch.pk, files=Batch.Files.FAILED).update(
+            files=Batch.Files.QUEUED, files_error=""
+        )
+        if again:
+            batch.refresh_from_db()
+            queue_files(batch)
+    return bool(again)
+
+
+def prepare_again(batch: Batch) -> int | None:
+    """A new version from the batch's members now; the earlier stay, unchanged."""
+    with transaction.atomic():
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.state != Batch.State.PREPARED or locked.files == Batch.Files.PREPARING:
+            return None
+        count = batches.members(locked).count()
+        Batch.objects.filter(pk=locked.pk).update(
+            files_version=F("files_version") + 1,
+            files=Batch.Files.QUEUED,
+            files_done=0,
+            files_total=count,
+            files_error="",
+            signature_count=count,
+        )
+        locked.refresh_from_db()
+        queue_files(locked)
+    logger.info("%s: files version %d queued", locked, locked.files_version)
+    return locked.files_version
+
+
+def mark_handed_in(batch: Batch, where: str) -> bool:
+    """Handed in: which version of the files went to the embassy is recorded."""
+    return bool(
+        Batch.objects.prepared()
+        .filter(pk=batch.pk, files=Batch.Files.READY)
+        .update(
+            state=Batch.State.HANDED_IN,
+            handed_in_at=timezone.now(),
+            handed_in_where=where,
+            handed_in_version=F("files_version"),
+        )
+    )
+
+
+def prepared_files(campaign: Campaign) -> list[BatchFile]:
+    """The current files of every prepared batch of the campaign, for one ZIP."""
+    ready = Batch.objects.prepared().filter(campaign=campaign, files=Batch.Files.READY)
+    return [
+        file
+        for batch in ready.order_by("country", "pk").select_related("campaign")
+        for file in batch_files.current(batch)
+    ]
