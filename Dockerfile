@@ -24,6 +24,8 @@ RUN apt-get update \
 RUN groupadd --system app && useradd --system --gid app --home-dir /app app
 WORKDIR /app
 COPY --from=build --chown=app:app /app /app
+# Hand-in files (PRIVATE_MEDIA_ROOT); compose mounts a shared volume here.
+RUN mkdir -p /app/private && chown app:app /app/private
 USER app
 
 EXPOSE 8000

@@ -134,7 +134,7 @@ CACHES["local"] = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "batches"],
     }
 }
 

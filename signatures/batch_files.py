@@ -18,6 +18,7 @@ from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from signatures import batches
 from signatures.models import Batch, BatchFile
@@ -116,6 +117,26 @@ def write_pdf(batch_id: int, version: int, volume: int) -> None:
         first_number=first,
         last_number=min(first + per_volume - 1, batch.signature_count),
     )
+
+
+def claim(batch_id: int) -> int:
+    """Claim the pool for a batch the organiser just made; return its PDF volumes (0: empty).
+
+    Done by the worker, not the organiser's request: a big country's pool takes
+    seconds to claim. Run again, it claims nothing more.
+    """
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().select_related("campaign").get(pk=batch_id)
+        if batch.state != Batch.State.PREPARED:
+            return 0
+        if not batch.signature_count and not batches.claim(batch):
+            Batch.objects.filter(pk=batch.pk).update(
+                state=Batch.State.CANCELLED,
+                cancelled_at=timezone.now(),
+                files_error="No signatures were waiting for this country.",
+            )
+            return 0
+    return batches.volumes(batch.signature_count)
 
 
 def fail(batch_id: int, version: int, error: str) -> None:

@@ -43,14 +43,18 @@ def create(campaign: Campaign, country: str, user: Staff) -> Batch | None:
         batch = Batch.objects.create(
             campaign=campaign, country=country, created_by_id=getattr(user, "pk", None)
         )
-        claimed = pool(campaign, country).update(batch=batch)
-        if not claimed:
+        if not claim(batch):
             transaction.set_rollback(True)
             return None
-        batch.signature_count = claimed
-        batch.files_total = claimed
-        batch.save(update_fields=["signature_count", "files_total"])
     return batch
+
+
+def claim(batch: Batch) -> int:
+    """Put the pool of the batch's country into it; return how many signatures that is."""
+    claimed = pool(batch.campaign, batch.country.code).update(batch=batch)
+    Batch.objects.filter(pk=batch.pk).update(signature_count=claimed, files_total=claimed)
+    batch.signature_count = batch.files_total = claimed
+    return claimed
 
 
 def create_all(campaign: Campaign, user: Staff) -> list[Batch]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from signatures import batch_files, batches
 from signatures.batches import Staff
 from signatures.models import Batch, BatchFile, Campaign
-from signatures.tasks import prepare_batch_csv, prepare_batch_pdf
+from signatures.tasks import claim_batch, prepare_batch_csv, prepare_batch_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +26,22 @@ def queue_files(batch: Batch) -> None:
 
 
 def make(campaign: Campaign, country: str, user: Staff) -> list[Batch]:
-    """Batches for one country or "all", their files queued in the same transaction."""
+    """Batches for one country or "all"; the worker fills them and makes their files.
+
+    The request only adds the batch rows and their first task, in one
+    transaction, so it answers at once however big the country is.
+    """
+    if not country:
+        raise ValueError("A batch is for one country: give its code")
+    codes = batches.pool_countries(campaign) if country == "all" else [country]
+    made = []
     with transaction.atomic():
-        made = batches.create_for(campaign, country, user)
-        for batch in made:
-            queue_files(batch)
+        for code in codes:
+            batch = Batch.objects.create(
+                campaign=campaign, country=code, created_by_id=getattr(user, "pk", None)
+            )
+            claim_batch.enqueue(batch.pk)
+            made.append(batch)
     return made
 
 

@@ -46,7 +46,20 @@ def run_invalidation(invalidation_id: int) -> str:
     return "finished"
 
 
-@task()
+# Hand-in files have a queue of their own: a worker can be kept for them,
+# and a rush of mail does not delay them (nor they the mail).
+@task(queue_name="batches")
+def claim_batch(batch_id: int) -> str:
+    """Fill a batch just made, then queue its files, a task a part."""
+    volumes = batch_files.claim(batch_id)
+    if volumes:
+        for volume in range(1, volumes + 1):
+            prepare_batch_pdf.enqueue(batch_id, 1, volume)
+        prepare_batch_csv.enqueue(batch_id, 1)
+    return f"{volumes} volumes"
+
+
+@task(queue_name="batches")
 def prepare_batch_csv(batch_id: int, version: int) -> str:
     try:
         batch_files.write_csv(batch_id, version)
@@ -56,7 +69,7 @@ def prepare_batch_csv(batch_id: int, version: int) -> str:
     return "csv"
 
 
-@task()
+@task(queue_name="batches")
 def prepare_batch_pdf(batch_id: int, version: int, volume: int) -> str:
     try:
         batch_files.write_pdf(batch_id, version, volume)

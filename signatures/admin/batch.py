@@ -210,7 +210,7 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
         if form.is_valid():
             made = handins.make(campaign, form.cleaned_data["country"], request.user)
             for batch in made:
-                self.log_addition(request, batch, f"{batch.signature_count} signatures")
+                self.log_addition(request, batch, "Made; the worker fills it and makes its files")
             self.message_user(
                 request, _("%(n)d batches made; their files are being prepared.") % {"n": len(made)}
             )

@@ -99,12 +99,15 @@ def test_a_batch_without_a_real_country_is_a_form_error(
     assert not Batch.objects.exists()
 
 
-def test_a_batch_for_one_country_by_its_code(client, organiser, campaign, make_signatures):
+def test_a_batch_for_one_country_by_its_code(
+    client, organiser, campaign, make_signatures, run_tasks
+):
     make_signatures(2, country="DE")
     make_signatures(1, country="FR")
     client.force_login(organiser)
 
     client.post(reverse("admin:signatures_batch_campaign", args=[campaign.pk]), {"country": "de"})
+    run_tasks()
 
     assert [(b.country.code, b.signature_count) for b in Batch.objects.all()] == [("DE", 2)]
 
@@ -138,9 +141,9 @@ def test_the_batch_page_shows_progress_and_refreshes_itself_until_ready(
     client.post(page, {"country": "DE"})
 
     waiting = client.get(page).content.decode()
-    assert '<progress value="0" max="3">' in waiting
+    assert '<progress value="0"' in waiting
     assert '<meta http-equiv="refresh" content="3">' in waiting
-    assert "0 of 3 names" in waiting
+    assert "Queued" in waiting
 
     run_tasks()
     ready = client.get(page).content.decode()

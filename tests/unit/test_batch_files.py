@@ -128,8 +128,8 @@ def test_the_worker_prepares_the_files_records_their_checksums_and_keeps_them(
 ):
     make_signatures(3, country="DE")
     [batch] = handins.make(campaign, "DE", None)
-    queued = DBTaskResult.objects.filter(task_path__contains="prepare_batch")
-    assert (batch.files, queued.count()) == ("queued", 2)  # the CSV, one PDF
+    queued = DBTaskResult.objects.filter(queue_name="batches")
+    assert (batch.files, batch.signature_count, queued.count()) == ("queued", 0, 1)  # to claim
 
     run_tasks()
 
@@ -226,3 +226,17 @@ def test_the_export_command_shows_progress_as_plain_lines_off_a_terminal(
     assert "DE (2 names): PDF volume 1 of 2 written" in lines
     assert "DE (2 names): PDF volume 2 of 2 written" in lines
     assert len(list(target.iterdir())) == 3
+
+
+def test_a_batch_made_for_a_country_whose_pool_emptied_meanwhile_is_cancelled(
+    campaign, make_signatures, run_tasks
+):
+    make_signatures(1, country="DE")
+    [late] = handins.make(campaign, "DE", None)
+    batches.create(campaign, "DE", None)  # another organiser was quicker
+
+    run_tasks()
+
+    late.refresh_from_db()
+    assert (late.state, late.signature_count) == ("cancelled", 0)
+    assert "No signatures were waiting" in late.files_error

@@ -1,5 +1,6 @@
 import logging
 import threading
+from argparse import ArgumentParser
 from datetime import timedelta
 from types import FrameType
 from typing import Any
@@ -51,6 +52,10 @@ class LeasedWorker(db_worker.Worker):
 
 
 class Command(db_worker.Command):
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.set_defaults(queue_name="*")  # mail and hand-in files alike, unless told
+
     help = (
         "Run the background worker: confirmation mail, invalidations. Finishes its task on "
         "SIGTERM; runs again the tasks of workers that died (after TASK_LEASE_SECONDS)."
