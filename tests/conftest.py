@@ -41,6 +41,12 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Staff sign in throughout the suite; the real hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _test_storages(settings, tmp_path) -> None:
     # The manifest storage needs collectstatic; tests render templates without it.
     # Batch files go to a folder of the test's own.

@@ -1,6 +1,6 @@
 """What the model admins share: a paginator for big lists, filters, the reason field."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -11,6 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CappedCountPaginator(Paginator):  # type: ignore[type-arg]
@@ -72,41 +75,40 @@ class NetworkFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BouncingFilter(admin.SimpleListFilter):
+class FlagFilter(admin.SimpleListFilter):
+    """Rows where ``field`` is set ("yes") or not ("no")."""
+
+    field = ""
+    yes: "StrOrPromise" = ""
+    no: "StrOrPromise" = ""
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in [("yes", self.yes), ("no", self.no)]]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "no"})
+        return queryset
+
+
+class BouncingFilter(FlagFilter):
     """Signers whose address the mail server refused for good."""
 
     title = _("e-mail address")
     parameter_name = "bouncing"
-
-    def lookups(
-        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, str]]:
-        return [("yes", str(_("Bouncing"))), ("no", str(_("Delivered or waiting")))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        match self.value():
-            case "yes":
-                return queryset.filter(bounced_at__isnull=False)
-            case "no":
-                return queryset.filter(bounced_at__isnull=True)
-        return queryset
+    field = "bounced_at"
+    yes, no = _("Bouncing"), _("Delivered or waiting")
 
 
-class DuplicateFilter(admin.SimpleListFilter):
+class DuplicateFilter(FlagFilter):
     """Signatures whose address an earlier signature of the campaign shares (see rekeying)."""
 
     title = _("possible duplicate")
     parameter_name = "duplicate"
-
-    def lookups(
-        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, str]]:
-        return [("yes", str(_("Shares an address with an earlier signature")))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "yes":
-            return queryset.filter(duplicate_of__isnull=False)
-        return queryset
+    field = "duplicate_of"
+    yes, no = _("Shares an address with an earlier signature"), _("No earlier signature")
 
 
 def staff_id(request: HttpRequest) -> int:
