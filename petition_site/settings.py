@@ -140,6 +140,9 @@ TASKS = {
 
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="petition@localhost")
+# Signers see who writes to them ("Amnesty International <petition@…>").
+DEFAULT_FROM_NAME = env.str("DEFAULT_FROM_NAME", default="")
+REPLY_TO_EMAIL = env.str("REPLY_TO_EMAIL", default="")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTHENTICATION_BACKENDS = ["petition_site.staff.NormalisedUsernameBackend"]

@@ -1,5 +1,6 @@
 """E-mails to signers. Templates: emails/<name>-subject, -body-text, -body-html."""
 
+from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,12 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def sender() -> str:
+    """The From header: the organisation's name, when set, before the address."""
+    name = settings.DEFAULT_FROM_NAME
+    return formataddr((name, settings.DEFAULT_FROM_EMAIL)) if name else settings.DEFAULT_FROM_EMAIL
+
+
 def message_id(kind: str, key: str) -> str:
     """A Message-ID fixed by what the mail is, in the sending domain.
 
@@ -34,23 +41,40 @@ def send(name: str, to: str, ctx: dict[str, Any], language: str, msgid: str) -> 
         text = render_to_string(f"emails/{name}-body-text.html", ctx)
         html = render_to_string(f"emails/{name}-body-html.html", ctx)
     headers = {"Auto-Submitted": "auto-generated", "Message-ID": msgid}
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to], headers=headers)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()),
+        text,
+        from_email=sender(),
+        to=[to],
+        reply_to=[settings.REPLY_TO_EMAIL] if settings.REPLY_TO_EMAIL else None,
+        headers=headers,
+    )
     message.attach_alternative(html, "text/html")
     kept_connection.send(message)
 
 
+def language_of(signature: Signature) -> str:
+    """The language the person signed in, if the site still speaks it."""
+    spoken = {code for code, _name in settings.LANGUAGES}
+    return signature.language if signature.language in spoken else signature.campaign.language
+
+
 def send_confirmation(signature: Signature) -> None:
     campaign = signature.campaign
-    with translation.override(campaign.language):  # links too: /en/assange/...
+    with translation.override(language_of(signature)):  # links too: /de/assange/...
         _send_confirmation(signature, campaign)
 
 
 def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
     confirm_token = link_token(signature, Purpose.CONFIRM)
     withdraw_token = link_token(signature, Purpose.WITHDRAW)
+    language = translation.get_language()
     ctx = {
         "signature": signature,
         "campaign": campaign,
+        "text": campaign.text(language),
+        "language": language,
+        "direction": "rtl" if translation.get_language_bidi() else "ltr",
         "campaign_url": absolute(campaign.get_absolute_url()),
         "confirm_url": absolute(reverse("signatures:confirm", args=[campaign.slug, confirm_token])),
         "withdraw_url": absolute(
@@ -58,7 +82,7 @@ def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
         ),
         "max_age_days": settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
         "withdraw_days": settings.WITHDRAW_LINK_MAX_AGE_DAYS,
-        "country_name": signature.country.name,
+        "country_name": str(signature.country.name),
     }
     msgid = message_id("confirm", f"{signature.public_id.hex}.{signature.emails_sent}")
-    send("confirm", signature.email, ctx, campaign.language, msgid)
+    send("confirm", signature.email, ctx, language, msgid)

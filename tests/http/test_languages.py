@@ -1,4 +1,5 @@
 import io
+import re
 import time
 
 import pytest
@@ -6,7 +7,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from signatures import batches
-from signatures.models import Campaign, CampaignTranslation
+from signatures.models import Campaign, CampaignTranslation, Signature
 
 
 @pytest.mark.parametrize(
@@ -104,3 +105,30 @@ def test_an_edited_translation_shows_without_touching_its_campaign(client, campa
 
     assert "Freiheit der Presse" in client.get(f"/de/{campaign.slug}/").content.decode()
     assert Campaign.objects.get(pk=campaign.pk).updated_at == version
+
+
+def test_a_signer_is_written_to_in_the_language_they_signed_in(
+    client, campaign, sign_data, run_tasks, mailoutbox, settings
+):
+    settings.DEFAULT_FROM_NAME = "Amnesty International"
+    settings.DEFAULT_FROM_EMAIL = "petition@amnesty.example"
+    settings.REPLY_TO_EMAIL = "supporters@amnesty.example"
+    CampaignTranslation.objects.create(campaign=campaign, language="de", title="Pressefreiheit")
+    client.post(f"/de/{campaign.slug}/", sign_data)
+    run_tasks()
+
+    [mail] = mailoutbox
+    assert mail.subject == "Bitte bestätige deine Unterschrift: Pressefreiheit"
+    assert f"https://petition.example.org/de/{campaign.slug}/confirm/" in mail.body
+    assert "Vereinigtes Königreich" in mail.body  # the country, in German too
+    html = mail.alternatives[0].content
+    assert '<html lang="de" dir="ltr">' in html
+    assert mail.from_email == "Amnesty International <petition@amnesty.example>"
+    assert mail.reply_to == ["supporters@amnesty.example"]
+    assert mail.extra_headers["Message-ID"].endswith("@amnesty.example>")
+
+    signature = Signature.objects.get()
+    link = re.search(r"https://petition\.example\.org(/de/\S+/confirm/\S+/)", mail.body)[1]
+    page = client.get(link).content.decode()
+    assert '<html lang="de"' in page and "Bestätige deine Unterschrift" in page
+    assert signature.language == "de"
