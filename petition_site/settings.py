@@ -279,6 +279,9 @@ LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 PRIVACY_CONTROLLER = env.str("PRIVACY_CONTROLLER", default="The campaign organisers")
 PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="privacy@example.org")
 ANONYMIZE_AFTER_DAYS = env.int("ANONYMIZE_AFTER_DAYS", default=90)
+# The sender named on hand-in letters when a campaign names none.
+HANDIN_ORGANISATION = env.str("HANDIN_ORGANISATION", default="") or PRIVACY_CONTROLLER
+HANDIN_CONTACT = env.str("HANDIN_CONTACT", default="") or PRIVACY_CONTACT
 
 # Errors go to Sentry when a DSN is set; no personal data is sent with them.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

@@ -198,5 +198,6 @@ def pdf(batch: Batch, volume: int = 1, count: int | None = None) -> bytes:
         )
     # A fixed identifier and the batch's own dates keep the file byte-identical.
     identifier = hashlib.sha256(f"batch-{batch.pk}-{volume}".encode()).hexdigest()[:32].encode()
-    document: bytes = HTML(string=html).write_pdf(pdf_identifier=identifier)
+    # Tagged (PDF/UA): screen readers read the letter and the list in order.
+    document: bytes = HTML(string=html).write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
     return document

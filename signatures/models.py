@@ -38,6 +38,16 @@ class Campaign(models.Model):
     pause_message = models.TextField(
         blank=True, help_text=_("Shown instead of the form while signing is paused.")
     )
+    # Who hands the petition in: named in the cover letter and as the PDF's author.
+    sender_organisation = models.CharField(
+        max_length=200, blank=True, help_text=_("Blank: the HANDIN_ORGANISATION setting.")
+    )
+    sender_contact = models.CharField(
+        max_length=300, blank=True, help_text=_("Address or e-mail for the embassy's reply.")
+    )
+    sender_signatory = models.CharField(
+        max_length=200, blank=True, help_text=_("Who signs the cover letter.")
+    )
     proof_of_work = models.BooleanField(
         default=False,
         help_text=_(
@@ -79,6 +89,14 @@ class Campaign(models.Model):
             return True
         grace = timedelta(hours=settings.CONFIRMATION_GRACE_HOURS)
         return (now or timezone.now()) < self.closes_at + grace
+
+    @property
+    def organisation(self) -> str:
+        return self.sender_organisation or settings.HANDIN_ORGANISATION
+
+    @property
+    def contact(self) -> str:
+        return self.sender_contact or settings.HANDIN_CONTACT
 
     def text(self, language: str) -> "CampaignText":
         """The campaign's texts in ``language``, falling back field by field to its own."""

@@ -41,9 +41,11 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
+def _fast_password_hashing(request, settings) -> None:
     # Staff sign in throughout the suite; the real hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # System tests keep it: their site processes check the passwords.
+    if not request.node.get_closest_marker("system"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -44,6 +44,10 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
         ),
         (_("Signing"), {"fields": ["opens_at", "closes_at", "requires_confirmation"]}),
         (
+            _("Hand-in letter"),
+            {"fields": ["sender_organisation", "sender_contact", "sender_signatory"]},
+        ),
+        (
             _("During an attack"),
             {"fields": ["paused", "pause_message", "proof_of_work"]},
         ),

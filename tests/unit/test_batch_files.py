@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from signatures import batch_files, batches, handins, services
 from signatures.models import BatchFile, Signature
+from tests import factories
 from tests.helpers import read_csv
 
 
@@ -240,3 +241,44 @@ def test_a_batch_made_for_a_country_whose_pool_emptied_meanwhile_is_cancelled(
     late.refresh_from_db()
     assert (late.state, late.signature_count) == ("cancelled", 0)
     assert "No signatures were waiting" in late.files_error
+
+
+def test_the_letter_names_its_sender_and_the_pdf_is_tagged_with_title_author_and_language(
+    make_campaign, make_signatures, settings
+):
+    settings.HANDIN_ORGANISATION = "Fallback Org"
+    campaign = make_campaign(
+        slug="letter",
+        sender_organisation="Amnesty International Deutschland",
+        sender_contact="Zinnowitzer Str. 8, 10115 Berlin",
+        sender_signatory="Julia Duchrow",
+    )
+    signature = factories.signature(campaign, country="DE")
+    batch = batches.create(campaign, "DE", None)
+
+    reader = PdfReader(io.BytesIO(batches.pdf(batch)))
+
+    letter = reader.pages[0].extract_text()
+    for line in ["Yours sincerely,", "Julia Duchrow", "Amnesty International Deutschland"]:
+        assert line in letter
+    assert "Zinnowitzer Str. 8, 10115 Berlin" in letter
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    assert reader.metadata.title.startswith(campaign.title)
+    assert reader.metadata.author == "Amnesty International Deutschland"
+    assert signature.last_name in reader.pages[1].extract_text()
+
+
+def test_a_campaign_without_a_sender_is_signed_by_the_organisers_of_the_settings(
+    campaign, make_signatures, settings
+):
+    settings.HANDIN_ORGANISATION = "The campaign organisers"
+    make_signatures(1, country="DE")
+    batch = batches.create(campaign, "DE", None)
+
+    reader = PdfReader(io.BytesIO(batches.pdf(batch)))
+
+    assert "The campaign organisers" in reader.pages[0].extract_text()
+    assert reader.metadata.author == "The campaign organisers"
