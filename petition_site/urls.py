@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/count.json", views.count_json, name="count_json"),
     path("<slug:slug>/countries.json", views.countries_json, name="countries_json"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     # /en/assange/, /de/assange/ ...; /assange/ redirects by the visitor's language.
     *i18n_patterns(path("", include("signatures.urls"))),
 ]

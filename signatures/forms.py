@@ -4,7 +4,7 @@ import re
 import time
 import unicodedata
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -12,6 +12,9 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from signatures import addresses
 from signatures import consent as wording
@@ -95,6 +98,17 @@ class StrictCheckbox(forms.CheckboxInput):
 class DetailsFields(forms.Form):
     """Who signs and where: the fields the sign form and the confirmation page share."""
 
+    # The error summary names a field shortly: not by a whole consent sentence.
+    short_labels: ClassVar[dict[str, "StrOrPromise"]] = {}
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        """(input id, short label, message) for every field error, in the form's order."""
+        return [
+            (field.auto_id, str(self.short_labels.get(field.name, field.label)), str(error))
+            for field in self
+            for error in field.errors
+        ]
+
     first_name = forms.CharField(
         label=_("First name"),
         max_length=100,
@@ -157,6 +171,10 @@ class DetailsForm(DetailsFields):
 
 class SignatureForm(DetailsFields):
     field_order = ["first_name", "last_name", "email", "country"]
+    short_labels: ClassVar[dict[str, "StrOrPromise"]] = {
+        "consent": _("Consent"),
+        "contact_opt_in": _("News by e-mail"),
+    }
 
     email = forms.EmailField(
         label=_("E-mail address"),

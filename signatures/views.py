@@ -176,6 +176,24 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "signatures/privacy.html", ctx)
 
 
+ROBOTS = """User-agent: *
+Allow: /
+Disallow: /*/confirm/
+Disallow: /*/withdraw/
+Disallow: /*/thanks/
+Disallow: /*/withdrawn/
+Disallow: /{admin}
+"""
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Campaign pages are for search engines; links from e-mails and the admin are not."""
+    response = HttpResponse(ROBOTS.format(admin=settings.ADMIN_URL), content_type="text/plain")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def rate_limited(request: HttpRequest) -> HttpResponse:
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "3600"

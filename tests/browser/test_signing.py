@@ -128,3 +128,18 @@ def test_proof_of_work_solves_in_the_browser(site, make_campaign, open_page, set
     page.wait_for_url(re.compile(r"/thanks/$"))
     assert Signature.objects.count() == 1
     assert page.errors == []
+
+
+def test_the_name_inputs_stay_level_when_only_one_has_an_error(site, make_campaign, open_page):
+    campaign = make_campaign()
+    page = open_page(javascript=False, width=1280)
+    page.goto(site + campaign.get_absolute_url())
+    page.get_by_label("First name").fill("Ada")
+    page.get_by_role("button", name="Sign the petition").last.click()
+    page.locator("#error-summary").wait_for()
+
+    first = page.get_by_label("First name").bounding_box()
+    last = page.get_by_label("Last name").bounding_box()
+    # The erroneous input has a thicker border: their bottom edges line up.
+    assert abs((first["y"] + first["height"]) - (last["y"] + last["height"])) < 1
+    assert page.errors == []

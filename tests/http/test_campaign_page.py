@@ -115,3 +115,19 @@ def test_campaign_page_runs_no_count_over_signatures(client, campaign, make_sign
     assert not any("COUNT(" in q["sql"].upper() for q in queries)
     assert not any("signatures_signature" in q["sql"] for q in queries)
     assert len(queries) == 0  # campaign, counts and page all come from caches
+
+
+def test_robots_txt_opens_the_campaign_and_closes_links_from_e_mails_and_the_admin(client, db):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Allow: /" in lines
+    for closed in ["/*/confirm/", "/*/withdraw/", "/admin/"]:
+        assert f"Disallow: {closed}" in lines
+
+
+def test_the_thanks_page_has_a_description(client, campaign):
+    html = client.get(f"/en/{campaign.slug}/thanks/").content.decode()
+    assert f'<meta name="description" content="Thank you for signing “{campaign.title}”.">' in html

@@ -159,3 +159,18 @@ def test_a_ticked_box_or_an_explicit_yes_counts(client, campaign, sign_data, val
         campaign.get_absolute_url(), sign_data | {"contact_opt_in": value, "consent": value}
     )
     assert Signature.objects.get().contact_opt_in is True
+
+
+def test_the_error_summary_names_each_field_by_a_short_label(client, campaign, sign_data):
+    answer = client.post(campaign.get_absolute_url(), sign_data | {"consent": "", "last_name": ""})
+
+    html = answer.content.decode()
+    assert "Consent: Please agree so that we can hand in your signature." in html
+    assert "Last name: This field is required." in html
+    assert ".:" not in html
+
+
+def test_french_puts_a_no_break_space_before_the_colon(client, campaign, sign_data):
+    answer = client.post(f"/fr/{campaign.slug}/", sign_data | {"last_name": ""})
+
+    assert "Nom\u00a0: " in answer.content.decode()
