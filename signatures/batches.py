@@ -1,6 +1,7 @@
 """Per-country hand-in batches: which signatures go in, and their files."""
 
 import hashlib
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -150,13 +151,60 @@ def csv_chunks(batch: Batch) -> Iterator[bytes]:
     return csv_stream(CSV_HEADER, rows(batch))
 
 
+# Scripts whose names need their own language tag, for the right font (a
+# Japanese name in a Japanese font) or direction; by Unicode character name.
+SCRIPT_LANGUAGES = [
+    ("HIRAGANA", "ja"),
+    ("KATAKANA", "ja"),
+    ("HANGUL", "ko"),
+    ("CJK UNIFIED IDEOGRAPH", "zh"),
+    ("HEBREW", "he"),
+    ("ARABIC", "ar"),
+]
+FAMILY_NAME_FIRST = {"ja", "ko", "zh", "zh-Hant"}
+# Han alone does not say which language: the embassy's country does.
+HAN_BY_COUNTRY = {"JP": "ja", "KR": "ko", "TW": "zh-Hant", "HK": "zh-Hant", "MO": "zh-Hant"}
+RIGHT_TO_LEFT = {"ar", "he"}
+
+
+def script_language(text: str, country: str = "") -> str:
+    """The language a name's script suggests, where fonts or direction depend on it; else ""."""
+    found = {
+        language
+        for char in text
+        if char.isalpha()
+        for prefix, language in SCRIPT_LANGUAGES
+        if unicodedata.name(char, "").startswith(prefix)
+    }
+    # Kana makes Han Japanese, Hangul Korean; Han alone follows the country.
+    for language in ["ja", "ko", "zh", "ar", "he"]:
+        if language in found:
+            return HAN_BY_COUNTRY.get(country, "zh") if language == "zh" else language
+    return ""
+
+
+def hand_in_name(first: str, last: str, country: str = "") -> tuple[str, str]:
+    """A name as its owner writes it, and its language tag.
+
+    Chinese, Japanese and Korean names are written family name first,
+    without a space.
+    """
+    language = script_language(first + last, country)
+    if language in FAMILY_NAME_FIRST:
+        return f"{last}{first}", language
+    return f"{first} {last}", language
+
+
 def pages(
-    signers: Iterator[tuple[int, str, str, str, str]], per_column: int = PDF_COLUMN_LINES
-) -> Iterator[list[list[tuple[int, str]]]]:
-    """Group numbered signers into pages of two columns."""
-    page: list[tuple[int, str]] = []
-    for number, first, last, _country, _signed in signers:
-        page.append((number, f"{first} {last}"))
+    signers: Iterator[tuple[int, str, str, str, str]],
+    per_column: int = PDF_COLUMN_LINES,
+    country: str = "",
+) -> Iterator[list[list[tuple[int, str, str, str]]]]:
+    """Group numbered signers into pages of two columns: number, name, language, direction."""
+    page: list[tuple[int, str, str, str]] = []
+    for number, first, last, _country_name, _signed in signers:
+        name, language = hand_in_name(first, last, country)
+        page.append((number, name, language, "rtl" if language in RIGHT_TO_LEFT else ""))
         if len(page) == 2 * per_column:
             yield [page[:per_column], page[per_column:]]
             page = []
@@ -188,7 +236,7 @@ def pdf(batch: Batch, volume: int = 1, count: int | None = None) -> bytes:
                 "batch": batch,
                 "campaign": campaign,
                 "country_name": countries.name(batch.country.code),
-                "pages": pages(rows(batch, start, start + per_volume)),
+                "pages": pages(rows(batch, start, start + per_volume), country=batch.country.code),
                 "count": count,
                 "volume": volume,
                 "volumes": volumes(count),

@@ -282,3 +282,58 @@ def test_a_campaign_without_a_sender_is_signed_by_the_organisers_of_the_settings
 
     assert "The campaign organisers" in reader.pages[0].extract_text()
     assert reader.metadata.author == "The campaign organisers"
+
+
+def test_names_are_listed_as_their_owners_write_them_in_fonts_of_their_language(
+    campaign, make_signatures
+):
+    for first, last in [
+        ("はなこ", "佐藤"),  # Japanese, kana: family name first, no space
+        ("小明", "王"),  # Chinese
+        ("민수", "김"),  # Korean
+        ("Ada", "Lovelace"),
+        ("محمد", "عبدالله"),
+        ("דוד", "כהן"),
+        ("زهرا", "محمدی\u200cنژاد"),  # Persian, with a zero-width non-joiner
+    ]:
+        make_signatures(1, country="GB", first_name=first, last_name=last)
+    batch = batches.create(campaign, "GB", None)
+
+    reader = PdfReader(io.BytesIO(batches.pdf(batch)))
+    text = reader.pages[1].extract_text()
+
+    for written in ["佐藤はなこ", "王小明", "김민수", "Ada Lovelace"]:
+        assert written in text, written
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert {"CJK-JP", "CJK-SC", "CJK-KR"} <= {f.split("Noto-Sans-")[-1] for f in fonts}, fonts
+    assert any("Arabic" in font for font in fonts) and any("Hebrew" in font for font in fonts)
+
+
+def test_a_name_in_han_alone_takes_the_language_of_the_embassy_country(
+    make_campaign, make_signatures
+):
+    campaign = make_campaign(slug="japan")
+    for country in ["JP", "TW"]:
+        signature = factories.signature(campaign, country=country)
+        Signature.objects.filter(pk=signature.pk).update(first_name="太郎", last_name="山田")
+    fonts = {}
+    for country in ["JP", "TW"]:
+        reader = PdfReader(io.BytesIO(batches.pdf(batches.create(campaign, country, None))))
+        assert "山田太郎" in reader.pages[1].extract_text()
+        fonts[country] = {
+            str(f["/BaseFont"]) for f in reader.pages[1]["/Resources"]["/Font"].values()
+        }
+    assert any("CJK-JP" in f for f in fonts["JP"]) and not any("CJK-SC" in f for f in fonts["JP"])
+    assert any("CJK-TC" in f for f in fonts["TW"])
+
+
+def test_the_script_of_a_name_gives_its_language():
+    assert batches.hand_in_name("花子", "佐藤") == ("佐藤花子", "zh")
+    assert batches.hand_in_name("花子", "佐藤", "JP") == ("佐藤花子", "ja")
+    assert batches.hand_in_name("はなこ", "佐藤") == ("佐藤はなこ", "ja")
+    assert batches.hand_in_name("Jürgen", "Müller") == ("Jürgen Müller", "")
+    assert batches.script_language("Иванов") == ""
