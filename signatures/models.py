@@ -103,8 +103,8 @@ class Campaign(models.Model):
         if language != self.language:
             for translation in self.translations.all():
                 if translation.language == language:
-                    return CampaignText(self, translation)
-        return CampaignText(self, None)
+                    return CampaignText(self, translation, language)
+        return CampaignText(self, None, language)
 
 
 class CampaignText:
@@ -130,10 +130,17 @@ class CampaignText:
         "pause_message",
     ]
 
-    def __init__(self, campaign: Campaign, translation: "CampaignTranslation | None") -> None:
+    def __init__(
+        self, campaign: Campaign, translation: "CampaignTranslation | None", language: str = ""
+    ) -> None:
+        # lang[field]: the original's language where a field falls back to it
+        # on a page in another language, so assistive technology switches voice.
+        self.lang: dict[str, str] = {}
         for name in self.TRANSLATED:
             value = getattr(translation, name, "") if translation else ""
             setattr(self, name, value or getattr(campaign, name))
+            if not value and language and language != campaign.language:
+                self.lang[name] = campaign.language
         self.language = translation.language if translation else campaign.language
         self.version = max(campaign.updated_at, translation.updated_at if translation else UNSET)
 

@@ -132,3 +132,16 @@ def test_a_signer_is_written_to_in_the_language_they_signed_in(
     page = client.get(link).content.decode()
     assert '<html lang="de"' in page and "Bestätige deine Unterschrift" in page
     assert signature.language == "de"
+
+
+def test_text_that_falls_back_to_the_original_is_marked_with_its_language(client, campaign):
+    CampaignTranslation.objects.create(campaign=campaign, language="de", title="Pressefreiheit")
+
+    html = client.get(f"/de/{campaign.slug}/").content.decode()
+
+    assert "<h1>Pressefreiheit</h1>" in html  # translated: the page's own language
+    assert f'<p class="lead" lang="en">{campaign.lead}</p>' in html
+    assert f'<p lang="en">{campaign.petition_text}</p>' in html
+    assert f'<p lang="en">{campaign.salutation},</p>' in html
+    english = client.get(f"/en/{campaign.slug}/").content.decode()
+    assert 'lang="en">' not in english.split("<body>")[1]  # the original on its own page
