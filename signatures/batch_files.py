@@ -17,11 +17,11 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from signatures import batches
-from signatures.models import Batch, BatchFile
+from signatures.models import Batch, BatchFile, Signature
 from signatures.spreadsheet import csv_stream
 
 logger = logging.getLogger(__name__)
@@ -167,12 +167,30 @@ class Changes:
 
 
 def changes(batch: Batch) -> Changes:
-    prepared = (
-        BatchFile.objects.filter(batch=batch, version=batch.files_version, kind="csv")
-        .values_list("last_number", flat=True)
-        .first()
-    )
-    if prepared is None:
-        return Changes(0, 0)
-    now = batches.members(batch)
-    return Changes(prepared - now.count(), now.filter(email="").count())
+    return ready_files_and_changes([batch])[batch.pk][1]
+
+
+def ready_files_and_changes(
+    ready: list[Batch],
+) -> dict[int, tuple[list[BatchFile], Changes]]:
+    """For batches with ready files: their current files and changes, in two queries."""
+    files: dict[int, list[BatchFile]] = {batch.pk: [] for batch in ready}
+    versions = {batch.pk: batch.files_version for batch in ready}
+    stored = BatchFile.objects.filter(batch__in=ready).select_related("batch__campaign")
+    for file in stored.order_by("kind", "volume"):
+        if file.version == versions[file.batch_id]:
+            files[file.batch_id].append(file)
+    now = {
+        row["batch"]: row
+        for row in Signature.objects.confirmed()
+        .filter(batch__in=ready)
+        .values("batch")
+        .annotate(members=Count("pk"), anonymised=Count("pk", filter=Q(email="")))
+    }
+    result = {}
+    for batch in ready:
+        csv_file = next((f for f in files[batch.pk] if f.kind == "csv"), None)
+        found = now.get(batch.pk, {"members": 0, "anonymised": 0})
+        removed = csv_file.last_number - found["members"] if csv_file else 0
+        result[batch.pk] = (files[batch.pk], Changes(removed, found["anonymised"]))
+    return result

@@ -216,11 +216,12 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
             )
             return HttpResponseRedirect(request.path)
         table = batches.country_table(campaign)
-        for row in table:
-            for batch in row["batches"]:
-                ready = batch.files == Batch.Files.READY
-                batch.ready_files = batch_files.current(batch) if ready else []
-                batch.changes = batch_files.changes(batch) if ready else None
+        every = [batch for row in table for batch in row["batches"]]
+        ready = batch_files.ready_files_and_changes(
+            [b for b in every if b.files == Batch.Files.READY]
+        )
+        for batch in every:
+            batch.ready_files, batch.changes = ready.get(batch.pk, ([], None))
         preparing = any(
             b.files in {Batch.Files.QUEUED, Batch.Files.PREPARING}
             for row in table

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from signatures import batches
+from signatures import batches, handins
 from signatures.models import Invalidation
 from tests import factories
 
@@ -35,3 +35,23 @@ def test_no_admin_list_column_runs_a_query_per_row(admin_client, admin_user, cam
     add_rows(campaign, admin_user, 5)
 
     assert queries_for(admin_client, url) == one_row
+
+
+def test_the_campaign_batch_page_costs_the_same_for_one_batch_as_for_many(
+    client, organiser, campaign, run_tasks
+):
+    client.force_login(organiser)
+    page = reverse("admin:signatures_batch_campaign", args=[campaign.pk])
+
+    def ready_batches(countries: list[str]) -> None:
+        for country in countries:
+            factories.signature(campaign, country=country)
+        for country in countries:
+            handins.make(campaign, country, None)
+        run_tasks()
+
+    ready_batches(["DE"])
+    one = queries_for(client, page)
+    ready_batches(["FR", "ES", "IT"])
+
+    assert queries_for(client, page) == one
