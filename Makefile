@@ -9,14 +9,14 @@ test:  ## the whole test suite against PostgreSQL on 127.0.0.1:5432, then the ty
 	./bin/system-packages
 	./bin/venv
 	.venv/bin/pytest $(PYTEST_ARGS)
-	DEBUG=1 .venv/bin/mypy
+	.venv/bin/mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
 quick:  ## the fast tier only (no browser or system tests), then the type checker and the linter
 	./bin/venv
 	.venv/bin/pytest -m "not slow" $(PYTEST_ARGS)
-	DEBUG=1 .venv/bin/mypy
+	.venv/bin/mypy
 	.venv/bin/ruff check .
 
 format:
