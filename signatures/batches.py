@@ -16,7 +16,7 @@ from django_countries import countries
 from weasyprint import HTML
 
 from signatures.models import Batch, Campaign, Signature, SignatureQuerySet
-from signatures.spreadsheet import CHUNK, csv_stream
+from signatures.spreadsheet import CHUNK
 
 CSV_HEADER = ["number", "first name", "last name", "country", "date signed"]
 PDF_COLUMN_LINES = 50  # lines of 9.5 pt that fit an A4 column, with room for the title
@@ -144,11 +144,6 @@ def rows(
     names = members(batch).values_list("first_name", "last_name", "created_at")[start:stop]
     for number, (first, last, created) in enumerate(names.iterator(chunk_size=CHUNK), start + 1):
         yield number, first, last, country_name, created.date().isoformat()
-
-
-def csv_chunks(batch: Batch) -> Iterator[bytes]:
-    """The hand-in CSV: number, names, country, date signed."""
-    return csv_stream(CSV_HEADER, rows(batch))
 
 
 # Scripts whose names need their own language tag, for the right font (a
