@@ -5,6 +5,7 @@ so a batch never exists without its files on the way.
 """
 
 import logging
+from datetime import date
 
 from django.db import transaction
 from django.db.models import F
@@ -25,7 +26,9 @@ def queue_files(batch: Batch) -> None:
     prepare_batch_csv.enqueue(batch.pk, batch.files_version)
 
 
-def make(campaign: Campaign, country: str, user: Staff) -> list[Batch]:
+def make(
+    campaign: Campaign, country: str, user: Staff, hand_in_on: date | None = None
+) -> list[Batch]:
     """Batches for one country or "all"; the worker fills them and makes their files.
 
     The request only adds the batch rows and their first task, in one
@@ -38,7 +41,10 @@ def make(campaign: Campaign, country: str, user: Staff) -> list[Batch]:
     with transaction.atomic():
         for code in codes:
             batch = Batch.objects.create(
-                campaign=campaign, country=code, created_by_id=getattr(user, "pk", None)
+                campaign=campaign,
+                country=code,
+                created_by_id=getattr(user, "pk", None),
+                hand_in_on=hand_in_on,
             )
             claim_batch.enqueue(batch.pk)
             made.append(batch)

@@ -115,6 +115,7 @@ class CampaignText:
     body: str
     call_to_action: str
     petition_text: str
+    target: str
     salutation: str
     hand_in_note: str
     pause_message: str
@@ -125,6 +126,7 @@ class CampaignText:
         "body",
         "call_to_action",
         "petition_text",
+        "target",
         "salutation",
         "hand_in_note",
         "pause_message",
@@ -158,6 +160,11 @@ class CampaignTranslation(models.Model):
     body = models.TextField(blank=True)
     call_to_action = models.TextField(blank=True)
     petition_text = models.TextField(blank=True)
+    target = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The addressee as the letter names them in this language."),
+    )
     salutation = models.CharField(max_length=200, blank=True)
     hand_in_note = models.TextField(blank=True)
     pause_message = models.TextField(blank=True)
@@ -436,6 +443,12 @@ class Batch(models.Model):
     signature_count = models.PositiveIntegerField(default=0)
     checksum = models.CharField(
         max_length=64, blank=True, help_text=_("SHA-256 of the CSV file when the batch was made.")
+    )
+    hand_in_on = models.DateField(
+        _("date of hand-in"),
+        null=True,
+        blank=True,
+        help_text=_("Planned; printed on the cover letter of the files prepared next."),
     )
     handed_in_at = models.DateTimeField(null=True, blank=True)
     handed_in_where = models.CharField(max_length=200, blank=True, help_text=_("Embassy or city."))

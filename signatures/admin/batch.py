@@ -48,6 +48,12 @@ class MakeBatchForm(forms.Form):
     """One country by its code, or "all": never a batch that mixes countries."""
 
     country = forms.CharField(error_messages={"required": _("Choose a country from the list.")})
+    hand_in_on = forms.DateField(
+        label=_("Date of hand-in"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Planned; printed on the cover letters."),
+    )
 
     def clean_country(self) -> str:
         code = str(self.cleaned_data["country"]).strip()
@@ -114,6 +120,7 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
         "checksum",
         "created_by",
         "created_at",
+        "hand_in_on",
         "handed_in_at",
         "handed_in_where",
         "handed_in_version",
@@ -208,7 +215,12 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
             return HttpResponseRedirect(request.path)
         form = MakeBatchForm(request.POST if request.method == "POST" else None)
         if form.is_valid():
-            made = handins.make(campaign, form.cleaned_data["country"], request.user)
+            made = handins.make(
+                campaign,
+                form.cleaned_data["country"],
+                request.user,
+                form.cleaned_data["hand_in_on"],
+            )
             for batch in made:
                 self.log_addition(request, batch, "Made; the worker fills it and makes its files")
             self.message_user(

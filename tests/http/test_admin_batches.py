@@ -1,11 +1,13 @@
+import datetime
 import io
 import zipfile
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from pypdf import PdfReader
 
-from signatures import batches, handins
+from signatures import batch_files, batches, handins
 from signatures.models import Batch, BatchFile
 from tests.helpers import read_csv
 
@@ -61,6 +63,25 @@ def test_organiser_makes_batches_and_downloads_them_as_one_zip(
     assert [n.rsplit(".", 1)[1] for n in names] == ["csv", "pdf", "csv", "pdf"]
     assert "-DE-" in names[0] and "-ES-" in names[2]
     assert len(read_csv(archive.read(names[0]))) == 3
+
+
+def test_the_organiser_sets_the_date_of_hand_in_and_the_cover_letter_carries_it(
+    client, organiser, campaign, make_signatures, run_tasks
+):
+    make_signatures(1, country="DE")
+    client.force_login(organiser)
+    table = reverse("admin:signatures_batch_campaign", args=[campaign.pk])
+
+    response = client.post(table, {"country": "DE", "hand_in_on": "2026-12-10"})
+
+    assert response.status_code == 302
+    batch = Batch.objects.get()
+    assert batch.hand_in_on == datetime.date(2026, 12, 10)
+    run_tasks()
+    pdf = BatchFile.objects.get(batch=batch, kind="pdf")
+    with batch_files.storage().open(pdf.name, "rb") as content:
+        letter = PdfReader(content).pages[0].extract_text()
+    assert "Date of hand-in" in letter and "10 December 2026" in letter
 
 
 def test_mark_handed_in_from_the_batch_list(
