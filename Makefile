@@ -7,6 +7,7 @@ run:  ## the site with the seeded campaign on http://127.0.0.1:8000 (SQLite, no 
 
 test:  ## the whole test suite against PostgreSQL on 127.0.0.1:5432, then the type checker and the linter
 	./bin/system-packages
+	./bin/node-packages
 	./bin/venv
 	.venv/bin/pytest $(PYTEST_ARGS)
 	.venv/bin/mypy

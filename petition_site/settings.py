@@ -160,7 +160,7 @@ LANGUAGES = [
     ("de", "Deutsch"),
     ("fr", "Français"),
     ("es", "Español"),
-    ("ar", "العربية"),
+    ("ar", "العربيّة"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"

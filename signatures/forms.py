@@ -113,13 +113,14 @@ class DetailsFields(forms.Form):
         label=_("First name"),
         max_length=100,
         strip=False,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        # dir="auto": a name runs in its own script's direction on any page.
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "dir": "auto"}),
     )
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=100,
         strip=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "family-name", "dir": "auto"}),
     )
     country = forms.CharField(
         label=_("Country"),
@@ -180,7 +181,8 @@ class SignatureForm(DetailsFields):
         label=_("E-mail address"),
         max_length=254,
         error_messages={"invalid": _("Enter a valid e-mail address.")},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        # Addresses read left to right, on Arabic pages too.
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
     )
     consent = forms.BooleanField(
         label=wording.HAND_IN[wording.CURRENT_VERSION],

@@ -37,6 +37,7 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
     """
     with django_db_blocker.unblock():
         campaign_copy.seed(apps)
+        campaign_copy.seed_translations(apps)
         roles.sync(apps)
 
 

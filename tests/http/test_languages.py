@@ -17,11 +17,12 @@ from signatures.models import Campaign, CampaignTranslation, Signature
         ("/de", "de", "Petition unterschreiben", "Deutschland"),
         ("/fr", "fr", "Signer la pétition", "Allemagne"),
         ("/es", "es", "Firmar la petición", "Alemania"),
+        ("/ar", "ar", "وقّع العريضة", "ألمانيا"),
     ],
 )
-def test_the_campaign_page_reads_in_four_languages(client, db, prefix, lang, button, country):
+def test_the_campaign_page_reads_in_each_language(client, db, prefix, lang, button, country):
     html = client.get(f"{prefix}/assange/").content.decode()
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}" dir=' in html
     assert button in html
     assert f'<option value="DE">{country}</option>' in html
     assert f'action="{prefix}/assange/"' in html
@@ -77,16 +78,21 @@ def test_signing_in_another_language_keeps_the_mail_and_pdf_in_the_addressees_la
 def test_share_tags_and_canonical_url(client, db):
     html = client.get("/de/assange/").content.decode()
     assert '<link rel="canonical" href="https://petition.example.org/de/assange/">' in html
-    assert (
-        '<meta property="og:title" content="USA must drop charges against Julian Assange">' in html
-    )
+    title = "Die USA müssen die Anklage gegen Julian Assange fallen lassen"
+    assert f'<meta property="og:title" content="{title}">' in html
     assert 'content="https://petition.example.org/static/img/share.png"' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
 def test_the_switcher_names_each_language_in_itself(client, db):
     html = client.get("/de/assange/").content.decode()
-    for code, name in [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]:
+    for code, name in [
+        ("en", "English"),
+        ("de", "Deutsch"),
+        ("fr", "Français"),
+        ("es", "Español"),
+        ("ar", "العربيّة"),
+    ]:
         assert f'value="{code}" lang="{code}"' in html
         assert f">{name}</button>" in html
 
@@ -134,6 +140,35 @@ def test_a_signer_is_written_to_in_the_language_they_signed_in(
     assert signature.language == "de"
 
 
+def test_an_arabic_signer_is_written_to_in_arabic_right_to_left(
+    client, db, sign_data, run_tasks, mailoutbox
+):
+    client.post("/ar/assange/", sign_data)
+    run_tasks()
+
+    [mail] = mailoutbox
+    assert (
+        mail.subject
+        == "يُرجى تأكيد توقيعك: على الولايات المتحدة إسقاط التهم الموجهة إلى جوليان أسانج"
+    )
+    assert "https://petition.example.org/ar/assange/confirm/" in mail.body
+    assert "المملكة المتحدة" in mail.body
+    assert '<html lang="ar" dir="rtl">' in mail.alternatives[0].content
+    assert Signature.objects.get().language == "ar"
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("de", "ltr"), ("en", "ltr")])
+def test_pages_run_in_their_language_s_direction_and_addresses_always_left_to_right(
+    client, db, language, direction
+):
+    for path in ["assange/", "privacy/", "assange/thanks/"]:
+        html = client.get(f"/{language}/{path}").content.decode()
+        assert f'<html lang="{language}" dir="{direction}">' in html
+    form = client.get(f"/{language}/assange/").content.decode()
+    assert re.search(r'<input type="email" name="email"[^>]* dir="ltr"', form)
+    assert re.search(r'<input type="text" name="first_name"[^>]* dir="auto"', form)
+
+
 def test_text_that_falls_back_to_the_original_is_marked_with_its_language(client, campaign):
     CampaignTranslation.objects.create(campaign=campaign, language="de", title="Pressefreiheit")
 
@@ -142,6 +177,50 @@ def test_text_that_falls_back_to_the_original_is_marked_with_its_language(client
     assert "<h1>Pressefreiheit</h1>" in html  # translated: the page's own language
     assert f'<p class="lead" lang="en">{campaign.lead}</p>' in html
     assert f'<p lang="en">{campaign.petition_text}</p>' in html
-    assert f'<p lang="en">{campaign.salutation},</p>' in html
+    assert f'<p><span lang="en">{campaign.salutation}</span>,</p>' in html
+    assert f'<span lang="en">{campaign.target}</span>' in html
     english = client.get(f"/en/{campaign.slug}/").content.decode()
     assert 'lang="en">' not in english.split("<body>")[1]  # the original on its own page
+
+
+@pytest.mark.parametrize(
+    ("language", "headline", "target", "salutation"),
+    [
+        (
+            "de",
+            "Die USA müssen",
+            "Justizminister der Vereinigten Staaten",
+            "Sehr geehrter Herr Justizminister,",
+        ),
+        (
+            "fr",
+            "Les États-Unis doivent",
+            "procureur général des États-Unis",
+            "Monsieur le Procureur général,",
+        ),
+        (
+            "es",
+            "EE. UU. debe retirar",
+            "fiscal general de los Estados Unidos",
+            "Señor fiscal general:",
+        ),
+        (
+            "ar",
+            "على الولايات المتحدة",
+            "المدعي العام للولايات المتحدة",
+            "السيد المدعي العام المحترم،",
+        ),
+    ],
+)
+def test_the_seeded_action_reads_wholly_in_each_language_with_the_english_kept_as_source(
+    client, db, language, headline, target, salutation
+):
+    html = client.get(f"/{language}/assange/").content.decode()
+
+    body = html.split("<article")[1]
+    assert f"<h1>{headline}" in body
+    assert target in body and salutation in body
+    assert 'lang="en"' not in body  # nothing falls back to the English
+    campaign = Campaign.objects.get(slug="assange")
+    assert campaign.title == "USA must drop charges against Julian Assange"
+    assert campaign.translations.get(language=language).petition_text in body
