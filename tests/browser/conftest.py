@@ -3,7 +3,11 @@
 import os
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import sync_playwright
+
+from signatures import campaign_copy
+from signatures.models import Campaign
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -46,9 +50,13 @@ def open_page(browser):
     """New pages that record console errors; each test asserts there were none."""
     contexts = []
 
-    def open_page(javascript: bool = True, width: int = 1280, height: int = 900):
+    def open_page(
+        javascript: bool = True, width: int = 1280, height: int = 900, locale: str = "en-GB"
+    ):
         context = browser.new_context(
-            java_script_enabled=javascript, viewport={"width": width, "height": height}
+            java_script_enabled=javascript,
+            viewport={"width": width, "height": height},
+            locale=locale,
         )
         contexts.append(context)
         page = context.new_page()
@@ -60,3 +68,11 @@ def open_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def assange(site) -> Campaign:
+    """The seeded action in every language: transactional tests empty the tables they used."""
+    campaign_copy.seed(apps)
+    campaign_copy.seed_translations(apps)
+    return Campaign.objects.get(slug="assange")
