@@ -26,6 +26,9 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Partner sites (national sections, allied organisations) whose pages may post
+# the signing form and frame the embeddable form, e.g. https://www.amnesty.de
+PARTNER_ORIGINS = env.list("PARTNER_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -54,7 +57,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Origin and Fetch Metadata, not a token: see petition_site/csrf.py.
+    "petition_site.csrf.OriginCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -250,6 +254,10 @@ CONFIRMATION_GRACE_HOURS = 24
 PURGE_UNCONFIRMED_DAYS = env.int("PURGE_UNCONFIRMED_DAYS", default=30)
 COUNT_REFRESH_SECONDS = env.int("COUNT_REFRESH_SECONDS", default=30)
 CAMPAIGN_CACHE_SECONDS = env.float("CAMPAIGN_CACHE_SECONDS", default=2.0)
+# The campaign page is the same for every visitor: caches (nginx, a CDN, the
+# browser) keep it this long, and may serve it as long again while they fetch
+# a fresh copy. Its count is therefore at most twice this old.
+CAMPAIGN_PAGE_MAX_AGE = env.int("CAMPAIGN_PAGE_MAX_AGE", default=30)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
 # Hand-in PDFs are split into volumes of this many names (about 100 pages),
 # so the worker's memory stays bounded whatever the batch's size.

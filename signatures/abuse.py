@@ -21,7 +21,7 @@ from django_ratelimit.core import is_ratelimited
 from petition_site.cache import CacheUnavailable
 from signatures.models import Signature
 from signatures.network import client_ip, client_network
-from signatures.tokens import FORM_TOKEN_MAX_AGE
+from signatures.tokens import FORM_TOKEN_MAX_AGE, is_personal
 
 HoldReason = Signature.HoldReason
 
@@ -76,7 +76,12 @@ def check_fill_time(seconds: float) -> HoldReason:
 
 
 def spend_form_token(token: str) -> HoldReason:
-    """A served form is good for one signature: a second one with it is held."""
+    """A person's form token is good for one signature: a second one with it is held.
+
+    A shared page's token is not spent: everyone who read that copy has it.
+    """
+    if not is_personal(token):
+        return HoldReason.NONE
     key = "form-used:" + hashlib.sha256(token.encode()).hexdigest()
     try:
         first = cache.add(key, True, FORM_TOKEN_MAX_AGE + 3600)

@@ -72,18 +72,38 @@ def read_link(token: str, purpose: Purpose, campaign: Campaign) -> Link | None:
 
 
 def form_started_token(served_at: float | None = None) -> str:
-    """When the form was served, signed, with a nonce: each served form is one of a kind."""
+    """When this person began the form, signed, with a nonce: each is one of a kind."""
     started = int(time.time() if served_at is None else served_at)
     return signing.dumps([started, secrets.token_urlsafe(6)], salt=FILL_SALT)
 
 
+def page_started_token(served_at: float | None = None) -> str:
+    """When a shared copy of the page was made: the same for all its readers, no nonce.
+
+    It bounds the fill time from below (the page is at least as old as the
+    form in it), so a cached page never makes a person look too fast.
+    """
+    started = int(time.time() if served_at is None else served_at)
+    return signing.dumps([started], salt=FILL_SALT)
+
+
+def is_personal(token: str) -> bool:
+    """A token given to one person (it has a nonce), not one baked into a shared page."""
+    try:
+        return len(signing.loads(token, salt=FILL_SALT)) == 2
+    except (signing.BadSignature, TypeError):
+        return False
+
+
 def form_age(token: str) -> float | None:
-    """Seconds since the form was served, or None when its token is forged or too old."""
+    """Seconds since the form was started, or None when its token is forged or too old."""
     try:
         started = signing.loads(token, salt=FILL_SALT, max_age=FORM_TOKEN_MAX_AGE)
     except signing.BadSignature:
         return None
     match started:
-        case [int(served_at), str()] if time.time() - served_at <= FORM_TOKEN_MAX_AGE:
+        case [int(served_at)] | [int(served_at), str()] if (
+            time.time() - served_at <= FORM_TOKEN_MAX_AGE
+        ):
             return time.time() - served_at
     return None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.campaign, name="campaign"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/altcha/", views.altcha_challenge, name="altcha"),
+    path("<slug:slug>/start/", views.form_start, name="start"),
     path("<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
     path("<slug:slug>/withdraw/<str:token>/", views.withdraw, name="withdraw"),
     path("<slug:slug>/withdrawn/", views.withdrawn, name="withdrawn"),

@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
+from petition_site.csrf import partner_form
 from signatures import abuse, counts, pages, services, tokens
 from signatures.addresses import canonical_email
 from signatures.forms import DetailsForm, SignatureForm
@@ -32,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("signatures:campaign", settings.DEFAULT_CAMPAIGN)
 
 
+@partner_form
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.campaign(slug)
@@ -108,11 +111,24 @@ def countries_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 @never_cache
 @require_GET
+def form_start(request: HttpRequest, slug: str) -> JsonResponse:
+    """A start token of one's own, fetched by the page's script when a person begins.
+
+    The cached page's token is shared by all its readers; this one is good for
+    one signature, and dates the start of filling in rather than the page.
+    """
+    pages.campaign(slug)
+    return JsonResponse({"started": tokens.form_started_token()})
+
+
+@never_cache
+@require_GET
 def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
     get_object_or_404(Campaign, slug=slug, proof_of_work=True)
     return JsonResponse(abuse.altcha_challenge())
 
 
+@gzip_page  # nothing secret on it for BREACH to guess
 @require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.campaign(slug)
@@ -159,12 +175,14 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return redirect("signatures:withdrawn", campaign.slug)
 
 
+@gzip_page  # nothing secret on it for BREACH to guess
 @require_GET
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.campaign(slug)
     return _page(request, "signatures/withdrawn.html", campaign)
 
 
+@gzip_page  # nothing secret on it for BREACH to guess
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     ctx = {

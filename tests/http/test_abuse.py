@@ -1,12 +1,13 @@
 import base64
 import json
 import re
+import time
 
 import altcha
 import pytest
 from django.urls import reverse
 
-from signatures import counts
+from signatures import counts, tokens
 from signatures.models import Signature
 from tests.helpers import form_started
 
@@ -216,10 +217,30 @@ def test_one_served_form_is_good_for_one_signature(client, campaign, sign_data):
     ]
 
 
-def test_each_page_view_serves_a_form_of_its_own(client, campaign):
-    pages = [client.get(campaign.get_absolute_url()).content.decode() for _ in range(2)]
-    tokens = {re.search(r'name="started" value="([^"]+)"', html)[1] for html in pages}
-    assert len(tokens) == 2
+def test_each_person_who_begins_gets_a_form_of_their_own(client, campaign):
+    start = reverse("signatures:start", args=[campaign.slug])
+    answers = [client.get(start) for _ in range(2)]
+    assert all(a["Cache-Control"].startswith("max-age=0") for a in answers)
+    assert answers[0].json()["started"] != answers[1].json()["started"]
+
+
+def test_the_shared_page_s_token_is_not_spent_and_never_makes_a_person_look_fast(
+    client, campaign, sign_data, settings
+):
+    settings.SIGN_MIN_FILL_SECONDS = 3
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    shared = re.search(r'name="started" value="([^"]+)"', page)[1]
+    assert shared in client.get(campaign.get_absolute_url()).content.decode()  # one for all
+    assert not tokens.is_personal(shared)
+
+    five_seconds_old = tokens.page_started_token(time.time() - 5)
+    for n in range(2):
+        client.post(
+            campaign.get_absolute_url(),
+            sign_data | {"email": f"person{n}@example.org", "started": five_seconds_old},
+        )
+
+    assert list(Signature.objects.values_list("state", "hold_reason")) == [("pending", "")] * 2
 
 
 def solved(client, campaign) -> str:

@@ -1,7 +1,10 @@
+import gzip
 import re
 from datetime import timedelta
 
+import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -49,7 +52,6 @@ def test_campaign_page_has_the_form_with_its_public_field_names(client, campaign
     assert 'autocomplete="email"' in html
     assert 'type="email"' in html
     assert '<option value="DE">Germany</option>' in html
-    assert "csrfmiddlewaretoken" in html
 
 
 def test_page_uses_only_local_assets(client, campaign):
@@ -131,3 +133,46 @@ def test_robots_txt_opens_the_campaign_and_closes_links_from_e_mails_and_the_adm
 def test_the_thanks_page_has_a_description(client, campaign):
     html = client.get(f"/en/{campaign.slug}/thanks/").content.decode()
     assert f'<meta name="description" content="Thank you for signing “{campaign.title}”.">' in html
+
+
+def test_the_anonymous_campaign_page_is_the_same_for_everyone_and_any_cache_may_keep_it(
+    client, campaign, settings
+):
+    settings.CAMPAIGN_PAGE_MAX_AGE = 30
+    first = client.get(campaign.get_absolute_url())
+    second = Client().get(campaign.get_absolute_url())
+
+    assert first.cookies == {} and "Set-Cookie" not in first.headers
+    assert first.content == second.content  # nothing per visitor
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert first["Cache-Control"] == (
+        "public, max-age=30, stale-while-revalidate=30, stale-if-error=86400"
+    )
+    assert "Cookie" not in first.get("Vary", "") and "Accept-Encoding" in first["Vary"]
+    assert first["ETag"] == second["ETag"]
+
+
+def test_an_unchanged_campaign_page_is_answered_304(client, campaign):
+    etag = client.get(campaign.get_absolute_url())["ETag"]
+
+    again = client.get(campaign.get_absolute_url(), headers={"If-None-Match": etag})
+
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag and again["Cache-Control"].startswith("public")
+
+
+def test_the_campaign_page_is_sent_compressed_to_those_who_take_it(client, campaign):
+    plain = client.get(campaign.get_absolute_url())
+    packed = client.get(campaign.get_absolute_url(), headers={"Accept-Encoding": "gzip, br"})
+
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    assert "Content-Encoding" not in plain
+
+
+@pytest.mark.parametrize("path", ["/en/test-action/thanks/", "/en/privacy/"])
+def test_other_pages_without_secrets_are_compressed_too(client, campaign, path):
+    response = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    assert b"<html" in gzip.decompress(response.content)

@@ -39,8 +39,8 @@ def test_pages_have_no_inline_script_or_style(client, campaign):
     assert "<script>" not in html and "<style" not in html and " style=" not in html
 
 
-def test_cookies_are_secure_and_http_only(client, campaign):
-    response = client.get(campaign.get_absolute_url(), secure=True)
+def test_the_admin_s_cookies_are_secure_and_http_only(client, db, settings):
+    response = client.get(f"/{settings.ADMIN_URL}login/", secure=True)
     cookie = response.cookies["csrftoken"]
     assert cookie["secure"] and cookie["httponly"]
     assert cookie["samesite"] == "Lax"

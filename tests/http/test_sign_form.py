@@ -99,15 +99,6 @@ def test_names_and_country_are_normalised(client, campaign, sign_data):
     assert signature.country.code == "GB"
 
 
-def test_a_post_without_csrf_token_is_refused_with_an_explanation(campaign, sign_data):
-    from django.test import Client
-
-    response = Client(enforce_csrf_checks=True).post(campaign.get_absolute_url(), sign_data)
-    assert response.status_code == 403
-    assert b"security token" in response.content
-    assert Signature.objects.count() == 0
-
-
 def test_one_mailbox_signs_once_however_its_address_is_spelled(client, campaign, sign_data):
     for typed in ["dup@example.net", "dup@\uff45xample.net", "DUP@Example.net"]:
         client.post(
