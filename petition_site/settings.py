@@ -1,9 +1,11 @@
 """Settings for the petition site, read from the environment (see .env.example)."""
 
+import re
 from pathlib import Path
 
 import environ
 import sentry_sdk
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from sentry_sdk.integrations.django import DjangoIntegration
 
@@ -29,6 +31,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Partner sites (national sections, allied organisations) whose pages may post
 # the signing form and frame the embeddable form, e.g. https://www.amnesty.de
 PARTNER_ORIGINS = env.list("PARTNER_ORIGINS", default=[])
+for _origin in PARTNER_ORIGINS:
+    if not re.fullmatch(r"https?://[a-z0-9.-]+(:\d+)?", _origin):
+        raise ImproperlyConfigured(
+            f"PARTNER_ORIGINS: {_origin!r} is not an origin like https://example.org"
+        )
+# Campaign tags a link may carry (?source=newsletter) and a signature records.
+SOURCE_TAGS = env.list("SOURCE_TAGS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet, Value
+from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr, TruncDate
 from django.utils import timezone
 from django_countries import countries
@@ -37,6 +37,18 @@ def by_country(campaign: Campaign, sort: str) -> list[tuple[str, str, int]]:
     if sort == "name":
         return sorted(rows, key=lambda row: row[1])
     return sorted(rows, key=lambda row: (-row[2], row[1]))
+
+
+def by_source(campaign: Campaign) -> list[tuple[str, int, int]]:
+    """(source, signed, confirmed) per source, most signatures first; "" is untagged."""
+    rows = (
+        Signature.objects.filter(campaign=campaign)
+        .values_list("source")
+        .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(state=Signature.State.CONFIRMED)))
+        .order_by("-n", "source")
+        .values_list("source", "n", "confirmed")
+    )
+    return list(rows)
 
 
 def per_day(campaign: Campaign, days: int = 60) -> list[Bar]:
@@ -97,6 +109,7 @@ def stats(campaign: Campaign, sort: str = "count") -> dict[str, Any]:
     return {
         "by_state": by_state(campaign),
         "by_country": by_country(campaign, sort),
+        "by_source": by_source(campaign),
         "per_day": per_day(campaign),
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,

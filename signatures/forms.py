@@ -16,7 +16,7 @@ from django_countries import countries
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-from signatures import addresses
+from signatures import addresses, sources
 from signatures import consent as wording
 from signatures.models import Signature
 from signatures.services import Details, SignatureData
@@ -199,6 +199,8 @@ class SignatureForm(DetailsFields):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A campaign tag from the page's address (?source=), or a partner's own.
+    source = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -223,7 +225,11 @@ class SignatureForm(DetailsFields):
             "country": data["country"],
             "consent": data["consent"],
             "contact_opt_in": data["contact_opt_in"],
+            "source": data["source"],
         }
+
+    def clean_source(self) -> str:
+        return sources.clean(str(self.cleaned_data["source"]))
 
     def is_bot(self) -> bool:
         """Filled the field people never see."""

@@ -235,6 +235,12 @@ class Signature(models.Model):
     consent_version = models.CharField(max_length=20, editable=False)
     language = models.CharField(max_length=10, editable=False)
     network_hash = models.CharField(max_length=32, blank=True, editable=False)
+    source = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("The partner site or campaign tag it came from (signatures.sources)."),
+    )
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     hold_reason = models.CharField(
         max_length=10, choices=HoldReason, default=HoldReason.NONE, blank=True, editable=False

@@ -18,7 +18,9 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.csp import CSP
 from django.utils.translation import get_language
 
 from signatures import counts
@@ -74,8 +76,14 @@ def preview_context(campaign: Campaign, language: str) -> dict[str, Any]:
 
 
 def render_campaign(
-    request: HttpRequest, campaign: Campaign, form: SignatureForm, **extra: Any
+    request: HttpRequest,
+    campaign: Campaign,
+    form: SignatureForm,
+    *,
+    embedded: bool = False,
+    **extra: Any,
 ) -> HttpResponse:
+    """The campaign page, or the form alone for partners to frame (``embedded``)."""
     ctx = campaign_context(
         campaign,
         get_language(),
@@ -83,23 +91,32 @@ def render_campaign(
         counts.get_counts(campaign).total,
         is_open=campaign.takes_signatures(),
     )
-    return render(request, "signatures/campaign.html", ctx | extra)
+    if embedded:
+        ctx |= {"embedded": True, "form_action": reverse("signatures:embed", args=[campaign.slug])}
+    template = "signatures/embed.html" if embedded else "signatures/campaign.html"
+    return render(request, template, ctx | extra)
 
 
-def blank_campaign_page(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    """The page with an empty form, the same for every visitor, for any cache to keep."""
+def blank_campaign_page(
+    request: HttpRequest, campaign: Campaign, *, source: str = "", embedded: bool = False
+) -> HttpResponse:
+    """The page with an empty form, the same for every visitor, for any cache to keep.
+
+    ``source`` is a known campaign tag (signatures.sources), so the copies
+    kept are few: one per tag, language and page.
+    """
     language = get_language()
     is_open = campaign.takes_signatures()
     total = counts.get_counts(campaign).total
     version = campaign.text(language).version.timestamp()
     # A new slot every max-age renews the form's start time baked into the page.
     slot = int(time.time() // settings.CAMPAIGN_PAGE_MAX_AGE)
-    key = f"page:{campaign.pk}:{version}:{language}:{total}:{is_open}:{slot}"
+    key = f"page:{campaign.pk}:{version}:{language}:{total}:{is_open}:{slot}:{source}:{embedded}"
     local = caches["local"]
     page: SharedPage | None = local.get(key)
     if page is None:
-        form = SignatureForm(initial={"started": page_started_token()})
-        html = render_campaign(request, campaign, form).content
+        form = SignatureForm(initial={"started": page_started_token(), "source": source})
+        html = render_campaign(request, campaign, form, embedded=embedded).content
         etag = '"' + hashlib.sha256(html).hexdigest()[:32] + '"'
         page = SharedPage(html, gzip.compress(html, compresslevel=6, mtime=0), etag)
         local.set(key, page, settings.CAMPAIGN_PAGE_MAX_AGE * 2)
@@ -126,4 +143,12 @@ def shared_response(request: HttpRequest, page: SharedPage) -> HttpResponse:
         f"public, max-age={fresh}, stale-while-revalidate={fresh}, stale-if-error=86400"
     )
     patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def frameable_by_partners(response: HttpResponse) -> HttpResponse:
+    """Let the sites in ``PARTNER_ORIGINS``, and only those, show this page in a frame."""
+    ancestors = settings.PARTNER_ORIGINS or [CSP.NONE]
+    response._csp_config = settings.SECURE_CSP | {"frame-ancestors": ancestors}  # type: ignore[attr-defined]
+    response.xframe_options_exempt = True
     return response

@@ -30,6 +30,7 @@ class SignatureData(TypedDict):
     country: str
     consent: bool
     contact_opt_in: NotRequired[bool]
+    source: NotRequired[str]
 
 
 class Details(TypedDict):
@@ -80,6 +81,7 @@ def sign(
         consent_version=consent.CURRENT_VERSION,
         language=language,
         network_hash=network_hash(ip),
+        source=data.get("source", ""),
         state=state,
         hold_reason=hold,
         created_at=now,

@@ -2,9 +2,10 @@
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
-from petition_site.csrf import partner_form
-from signatures import abuse, counts, pages, services, tokens
+from petition_site.csrf import partner_form, partner_origin
+from signatures import abuse, counts, pages, services, sources, tokens
 from signatures.addresses import canonical_email
 from signatures.forms import DetailsForm, SignatureForm
 from signatures.models import Campaign
@@ -39,10 +40,26 @@ def home(request: HttpRequest) -> HttpResponse:
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.campaign(slug)
     if request.method != "POST":
-        return pages.blank_campaign_page(request, campaign)
+        source = sources.clean(request.GET.get("source", ""))
+        return pages.blank_campaign_page(request, campaign, source=source)
+    return _sign(request, campaign, embedded=False)
 
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The form alone, for partner sites to show in a frame."""
+    campaign = pages.campaign(slug)
+    if request.method != "POST":
+        source = sources.clean(request.GET.get("source", ""))
+        response = pages.blank_campaign_page(request, campaign, source=source, embedded=True)
+    else:
+        response = _sign(request, campaign, embedded=True)
+    return pages.frameable_by_partners(response)
+
+
+def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpResponse:
     if not campaign.takes_signatures():
-        return redirect(campaign)
+        return redirect("signatures:embed" if embedded else "signatures:campaign", campaign.slug)
     try:
         by_client = abuse.check_client(request)
     except abuse.RateLimited:
@@ -51,21 +68,23 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     if campaign.proof_of_work and not abuse.altcha_solved(request.POST.get("altcha", "")):
         form.add_error(None, _("Please wait until the check that you are not a robot is done."))
     if not form.is_valid():
-        return pages.render_campaign(request, campaign, form)
+        return pages.render_campaign(request, campaign, form, embedded=embedded)
     # New, repeated, held or dropped: the answer is the same, so neither a
     # stranger nor a bot learns anything from it.
-    thanks = redirect("signatures:thanks", campaign.slug)
+    thanks = _after_signing(request, campaign, embedded=embedded)
     if form.is_bot():
         logger.info("Dropped a submission that filled the honeypot for %s", campaign.slug)
         return thanks
     seconds = form.fill_seconds()
-    if seconds is None:
+    # A partner's own page has no start token to give: its form is taken as it is.
+    from_partner = bool(partner_origin(request)) and not form.cleaned_data["started"]
+    if seconds is None and not from_partner:
         # Open over a day, or its token is missing: nothing is stored yet, and
         # the person sees their answers again, to send once more.
         form = form.renewed()
         form.is_valid()
         form.add_error(None, _("This page was open a long time. Please send the form again."))
-        return pages.render_campaign(request, campaign, form)
+        return pages.render_campaign(request, campaign, form, embedded=embedded)
     try:
         by_address = abuse.check_address(request, canonical_email(form.cleaned_data["email"]))
     except abuse.RateLimited:
@@ -73,13 +92,22 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     hold = abuse.hold_reason(
         by_client,
         by_address,
-        abuse.check_fill_time(seconds),
+        abuse.check_fill_time(seconds) if seconds is not None else abuse.HoldReason.NONE,
         abuse.spend_form_token(form.cleaned_data["started"]),
     )
-    services.sign(
-        campaign, form.signature_data(), language=get_language(), ip=client_ip(request), hold=hold
-    )
+    data = form.signature_data()
+    data["source"] = sources.of_post(request, data.get("source", ""))
+    services.sign(campaign, data, language=get_language(), ip=client_ip(request), hold=hold)
     return thanks
+
+
+def _after_signing(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpResponse:
+    """Our thanks page, or the partner's own page when its form names one (``next``)."""
+    back = request.POST.get("next", "")
+    parts = urlsplit(back)
+    if f"{parts.scheme}://{parts.netloc}" in settings.PARTNER_ORIGINS:
+        return HttpResponseRedirect(back)
+    return redirect("signatures:embed_thanks" if embedded else "signatures:thanks", campaign.slug)
 
 
 def _public_json(data: dict[str, Any]) -> JsonResponse:
@@ -134,6 +162,17 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.campaign(slug)
     share_url = settings.SITE_URL + campaign.get_absolute_url()
     return _page(request, "signatures/thanks.html", campaign, share_url=share_url)
+
+
+@gzip_page
+@require_GET
+def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = pages.campaign(slug)
+    share_url = settings.SITE_URL + campaign.get_absolute_url()
+    response = _page(
+        request, "signatures/embed_thanks.html", campaign, share_url=share_url, embedded=True
+    )
+    return pages.frameable_by_partners(response)
 
 
 @never_cache

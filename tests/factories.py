@@ -42,6 +42,7 @@ def signature(
     domain: str = "example.org",
     ip: str = "192.0.2.1",
     language: str = "en",
+    source: str = "",
 ) -> Signature:
     """A signature in ``state``, reached the way signers and staff reach it."""
     i = next(_numbers)
@@ -51,6 +52,7 @@ def signature(
         "email": email or f"signer{i}@{domain}",
         "country": country,
         "consent": True,
+        "source": source,
     }
     held = state == Signature.State.HELD
     hold = Signature.HoldReason.RATE_LIMIT if held else Signature.HoldReason.NONE

@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from signatures import sources
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -122,3 +124,21 @@ def staff_id(request: HttpRequest) -> int:
 def reason(request: HttpRequest, default: str = "") -> str:
     """The reason staff gave for a bulk action, for the audit log."""
     return str(request.POST.get("reason", "")).strip()[:200] or default
+
+
+class SourceFilter(admin.SimpleListFilter):
+    """Where signatures came from: the known sources, not every value stored."""
+
+    title = _("source")
+    parameter_name = "source"
+    NONE = "-"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        return [(self.NONE, str(_("This site, untagged"))), *((s, s) for s in sources.known())]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if (value := self.value()) is not None:
+            return queryset.filter(source="" if value == self.NONE else value)
+        return queryset

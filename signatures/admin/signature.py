@@ -21,6 +21,7 @@ from signatures.admin.common import (
     EmailDomainFilter,
     NetworkFilter,
     ReasonActionForm,
+    SourceFilter,
     reason,
     staff_id,
 )
@@ -135,6 +136,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "created_at",
         EmailDomainFilter,
         NetworkFilter,
+        SourceFilter,
     ]
     list_select_related = ["campaign"]
     search_fields = ["last_name"]  # see get_search_results
@@ -165,6 +167,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "consent_proof",
         "contact_opt_in",
         "language",
+        "source",
         "network_hash",
         ("emails_sent", "emails_delivered", "last_email_at"),
         ("bounced_at", "bounce_reason"),
@@ -183,6 +186,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "consent_proof",
         "contact_opt_in",
         "language",
+        "source",
         "network_hash",
         "emails_sent",
         "emails_delivered",

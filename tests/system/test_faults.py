@@ -51,8 +51,8 @@ class Traffic:
                 urllib.request.HTTPCookieProcessor(jar), NoRedirect()
             )
             page = self.get(opener, f"/en/{self.slug}/")
-            tokens = dict(re.findall(r'name="(csrfmiddlewaretoken|started)" value="([^"]+)"', page))
-            if len(tokens) < 2:
+            tokens = dict(re.findall(r'name="(started)" value="([^"]+)"', page))
+            if not tokens:
                 continue
             email = f"signer{n}@example.org"
             n += 1
@@ -66,13 +66,7 @@ class Traffic:
                     "consent": "on",
                 }
             ).encode()
-            # The cookie is Secure; plain-http urllib would not send it by itself.
-            cookie = next(c.value for c in jar if c.name == "csrftoken")
-            request = urllib.request.Request(
-                self.site + f"/en/{self.slug}/",
-                data=data,
-                headers={"Cookie": f"csrftoken={cookie}"},
-            )
+            request = urllib.request.Request(self.site + f"/en/{self.slug}/", data=data)
             try:
                 opener.open(request, timeout=10)
             except urllib.error.HTTPError as answer:

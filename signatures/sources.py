@@ -1,0 +1,25 @@
+"""Where a signature came from: a partner's site or a campaign tag, never free text.
+
+The values allowed are the ``PARTNER_ORIGINS`` and the ``SOURCE_TAGS`` of the
+settings, so the counts per source stay a short, known list.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from petition_site.csrf import partner_origin
+
+
+def known() -> list[str]:
+    """Every source a signature may record, tags first."""
+    return [*settings.SOURCE_TAGS, *settings.PARTNER_ORIGINS]
+
+
+def clean(value: str) -> str:
+    """The value if it is a known source, else "" (none)."""
+    return value if value in known() else ""
+
+
+def of_post(request: HttpRequest, tag: str) -> str:
+    """A known tag the form carries, else the partner site that posted it."""
+    return clean(tag) or partner_origin(request)
