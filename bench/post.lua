@@ -1,6 +1,7 @@
 -- wrk: POST a form to one path per request, counting the answers.
--- Usage: wrk -tTHREADS ... -s post.lua URL -- MODE COOKIE TOKEN STARTED THREADS [PATHS_FILE]
+-- Usage: wrk -tTHREADS ... -s post.lua URL -- MODE STARTED THREADS [PATHS_FILE | PAUSE_MS]
 --   MODE sign:    fresh addresses on every request, to the URL's path
+--   MODE rush:    as sign, each connection pausing PAUSE_MS between its requests
 --   MODE confirm: the next confirmation path from PATHS_FILE each time
 local threads = {}
 
@@ -10,35 +11,37 @@ function setup(thread)
 end
 
 function init(args)
-  mode, cookie, token, started = args[1], args[2], args[3], args[4]
-  stride = tonumber(args[5])
+  mode, started = args[1], args[2]
+  stride = tonumber(args[3])
   id = wrk.thread:get("id")
   n, good, bad = 0, 0, 0
   paths = {}
   if mode == "confirm" then
-    for line in io.lines(args[6]) do table.insert(paths, line) end
+    for line in io.lines(args[4]) do table.insert(paths, line) end
   end
-  headers = {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "csrftoken=" .. cookie,
-  }
+  if mode == "rush" then pause = tonumber(args[4]) end
+  headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+end
+
+function delay()
+  return pause or 0
 end
 
 function request()
   n = n + 1
-  if mode == "sign" then
-    local body = "csrfmiddlewaretoken=" .. token .. "&started=" .. started ..
+  if mode == "sign" or mode == "rush" then
+    local body = "started=" .. started ..
       "&first_name=Bench&last_name=Signer" .. id .. "x" .. n ..
-      "&email=bench-" .. id .. "-" .. n .. "%40example.org&country=DE&consent=on"
+      "&email=" .. mode .. "-" .. id .. "-" .. n .. "%40example.org&country=DE&consent=on"
     return wrk.format("POST", wrk.path, headers, body)
   end
   -- Threads take interleaved paths, so no two requests confirm the same one.
   local index = ((n - 1) * stride + id - 1) % #paths + 1
-  return wrk.format("POST", paths[index], headers, "csrfmiddlewaretoken=" .. token)
+  return wrk.format("POST", paths[index], headers, "")
 end
 
 function response(status, headers, body)
-  local expected = (mode == "sign") and 302 or 200
+  local expected = (mode == "confirm") and 200 or 302
   if status == expected then good = good + 1 else bad = bad + 1 end
 end
 

@@ -3,9 +3,14 @@
 Starts, on loopback, gunicorn serving the site against PostgreSQL and Redis and
 gunicorn serving a do-nothing WSGI app with the same settings, drives both with
 wrk, and prints requests per second, p50/p99 latency, errors and the ratio to
-the baseline. Then measures the mail worker against an SMTP sink and the
-hand-in exports of a 1,000,000-signature batch (CSV) and a 100,000 one (PDF).
-It uses its own database (petition_bench) and Redis database 3.
+the baseline. The campaign page is also measured through nginx with
+deploy/nginx.conf (adapted for loopback), against the same nginx serving a
+static file of the page's size. Then the mail workers: their sending rate
+alone, and a 60-second rush at half the signing rate, timing each signature to
+its acceptance by a loopback SMTP server. Then the hand-in exports of a
+1,000,000-signature batch (CSV) and a 100,000 one (PDF). Resident memory of
+every gunicorn and mail worker is sampled throughout. It uses its own database
+(petition_bench) and Redis database 3.
 """
 
 import argparse
@@ -18,11 +23,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +38,8 @@ PYTHON = sys.executable
 DATABASE = "petition_bench"
 PG = "postgres://postgres@127.0.0.1:5432"
 THREADS = 2  # wrk threads: the load generator shares the machine with the server
+MAIL_WORKERS = 2  # the documented count for this machine: one `manage.py worker` per core
+RUSH_SECONDS = 60
 
 
 def free_port() -> int:
@@ -56,8 +66,49 @@ def run(*args: str, env: dict | None = None) -> str:
     return result.stdout
 
 
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(match[1]) / 1024 if match else 0.0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 @contextmanager
-def gunicorn(app: str, env: dict, workers: int) -> Iterator[str]:
+def peak_rss(peaks: dict, label: str, pids: Callable[[], list[int]]) -> Iterator[None]:
+    """Sample the resident memory of ``pids()`` every 0.2 s; keep the highest in ``peaks``."""
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.2):
+            for pid in pids():
+                peaks[label] = max(peaks.get(label, 0.0), rss_mb(pid))
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@contextmanager
+def gunicorn(app: str, env: dict, workers: int) -> Iterator[Server]:
     port = free_port()
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", app],
@@ -74,7 +125,7 @@ def gunicorn(app: str, env: dict, workers: int) -> Iterator[str]:
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for(url + "/healthz" if app != "bench.noop:application" else url)
-        yield url
+        yield Server(url, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -96,17 +147,9 @@ def wrk(url: str, duration: int, connections: int, *lua_args: str) -> dict:
         "5s",
     ]
     if lua_args:
-        mode, *rest = lua_args
-        args += [
-            "-s",
-            str(ROOT / "bench" / "post.lua"),
-            url,
-            "--",
-            mode,
-            *rest[:3],
-            str(THREADS),
-            *rest[3:],
-        ]
+        mode, started, *rest = lua_args
+        args += ["-s", str(ROOT / "bench" / "post.lua"), url, "--", mode, started, str(THREADS)]
+        args += rest
     else:
         args.append(url)
     out = run(*args)
@@ -130,14 +173,29 @@ def wrk(url: str, duration: int, connections: int, *lua_args: str) -> dict:
     return result
 
 
-def form_tokens(page_url: str) -> tuple[str, str, str]:
-    """The CSRF cookie, the form's CSRF token and its signed start time."""
-    response = urllib.request.urlopen(page_url)
-    cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"])[1]
-    html = response.read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
-    started = re.search(r'name="started" value="([^"]+)"', html)[1]
-    return cookie, token, started
+def page_started(page_url: str) -> str:
+    """The signed start time the shared page's form carries (no cookie, no CSRF token)."""
+    html = urllib.request.urlopen(page_url).read().decode()
+    return re.search(r'name="started" value="([^"]+)"', html)[1]
+
+
+@contextmanager
+def nginx(upstream: str, page: bytes) -> Iterator[tuple[str, str]]:
+    """deploy/nginx.conf on loopback before ``upstream``, and the same nginx serving
+    a static file of ``page``'s size: (proxy URL, static file URL)."""
+    from tests.system.nginx import Nginx
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+    (workdir / "static").mkdir()
+    (workdir / "static" / "page.html").write_bytes(page)
+    static_port = free_port()
+    extra = f"server {{ listen 127.0.0.1:{static_port}; root {workdir / 'static'}; }}"
+    proxy = Nginx(int(upstream.rsplit(":", 1)[1]), workdir / "run", extra).start()
+    try:
+        yield proxy.url, f"http://127.0.0.1:{static_port}/page.html"
+    finally:
+        proxy.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def sql(query: str, database: str = DATABASE) -> list[tuple]:
@@ -158,47 +216,110 @@ def prepare(env: dict) -> None:
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
 
 
-def worker_rate(env: dict, workers: int, seconds: int) -> dict:
-    """Confirmation mails per second that `workers` worker processes deliver."""
-    port = free_port()
-    count_file = Path(tempfile.mkstemp()[1])
-    sink = subprocess.Popen(
-        [PYTHON, str(ROOT / "bench" / "smtp_sink.py"), str(port), str(count_file)]
-    )
-    time.sleep(1)
-    queued = sql("SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
-    worker_env = env | {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
-    started = time.monotonic()
-    processes = [
-        subprocess.Popen(
-            [
-                PYTHON,
-                "manage.py",
-                "worker",
-                "--batch",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.1",
-                "-v0",
-            ],
-            cwd=ROOT,
-            env=worker_env,
-        )
-        for _ in range(workers)
-    ]
-    deadline = started + seconds
-    while time.monotonic() < deadline and any(p.poll() is None for p in processes):
-        time.sleep(0.2)
-    elapsed = time.monotonic() - started
+def start_workers(env: dict, count: int, *extra: str) -> list[subprocess.Popen]:
+    command = [PYTHON, "manage.py", "worker", "--no-reload", "--no-startup-delay"]
+    command += ["--interval", "0.1", "-v0", *extra]
+    return [subprocess.Popen(command, cwd=ROOT, env=env) for _ in range(count)]
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         process.terminate()
-        process.wait(timeout=30)
-    sink.terminate()
-    sink.wait(timeout=30)
-    sent = int(count_file.read_text() or 0)
-    count_file.unlink()
-    return {"queued": queued[0][0], "sent": sent, "seconds": elapsed, "per_second": sent / elapsed}
+    for process in processes:
+        process.wait(timeout=60)
+
+
+@contextmanager
+def smtp_sink() -> Iterator[tuple[int, Callable[[], list]]]:
+    """A recording SMTP server; the callable stops it and returns (address, time) pairs."""
+    port = free_port()
+    out = Path(tempfile.mkstemp()[1])
+    sink = subprocess.Popen([PYTHON, str(ROOT / "bench" / "smtp_sink.py"), str(port), str(out)])
+    time.sleep(1)
+
+    def finish() -> list:
+        sink.terminate()
+        sink.wait(timeout=30)
+        return json.loads(out.read_text() or "[]")
+
+    try:
+        yield port, finish
+    finally:
+        if sink.poll() is None:
+            sink.kill()
+        out.unlink(missing_ok=True)
+
+
+OWED = "emails_delivered < emails_sent AND bounced_at IS NULL AND state IN ('pending', 'held')"
+
+
+def worker_rate(env: dict, workers: int, seconds: int, peaks: dict) -> dict:
+    """Confirmation mails per second that ``workers`` worker processes deliver, alone."""
+    queued = sql(f"SELECT count(*) FROM signatures_signature WHERE {OWED}")[0][0]
+    with smtp_sink() as (port, finish):
+        worker_env = env | {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+        started = time.monotonic()
+        processes = start_workers(worker_env, workers, "--batch")
+        with peak_rss(peaks, "mail_worker", lambda: [p.pid for p in processes]):
+            deadline = started + seconds
+            while time.monotonic() < deadline and any(p.poll() is None for p in processes):
+                time.sleep(0.2)
+        elapsed = time.monotonic() - started
+        stop(processes)
+        sent = len(finish())
+    return {
+        "workers": workers,
+        "queued": queued,
+        "sent": sent,
+        "seconds": elapsed,
+        "per_second": sent / elapsed,
+    }
+
+
+def mail_rush(
+    env: dict, page: str, rate: float, connections: int, seconds: int, peaks: dict
+) -> dict:
+    """Sign at ``rate`` a second for ``seconds`` with MAIL_WORKERS running; time every mail."""
+    # Earlier scenarios' mail is not this rush's: it is taken as delivered.
+    sql(f"UPDATE signatures_signature SET emails_delivered = emails_sent WHERE {OWED}")
+    with smtp_sink() as (port, finish):
+        processes = start_workers(env | {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}, MAIL_WORKERS)
+        with peak_rss(peaks, "mail_worker", lambda: [p.pid for p in processes]):
+            # Each connection pauses so that all of them together ask about ``rate``.
+            pause_ms = str(round(connections * 1000 / rate))
+            load = wrk(page, seconds, connections, "rush", page_started(page), pause_ms)
+            deadline = time.monotonic() + 300
+            owed = (
+                f"SELECT count(*) FROM signatures_signature WHERE email LIKE 'rush-%%' AND {OWED}"
+            )
+            while sql(owed)[0][0] and time.monotonic() < deadline:
+                time.sleep(0.5)
+        stop(processes)
+        accepted = finish()
+    created = dict(
+        sql(
+            "SELECT email, extract(epoch FROM created_at)::float FROM signatures_signature "
+            "WHERE email LIKE 'rush-%%'"
+        )
+    )
+    mails = Counter(address for address, _at in accepted if address in created)
+    first = {}
+    for address, at in accepted:
+        first.setdefault(address, at)
+    waits = sorted(first[a] - created[a] for a in created if a in first)
+    return {
+        "seconds": seconds,
+        "rate_asked": rate,
+        "rps": load["rps"],
+        "signatures": len(created),
+        "mailed": len(mails),
+        "mailed_twice": sum(1 for n in mails.values() if n > 1),
+        "never_mailed": len(created) - len(mails),
+        "p50_s": waits[len(waits) // 2] if waits else None,
+        "p99_s": waits[int(len(waits) * 0.99)] if waits else None,
+        "max_s": waits[-1] if waits else None,
+        "errors": load["errors"],
+    }
 
 
 def seed_export(env: dict, country: str, rows: int) -> None:
@@ -223,6 +344,7 @@ def main() -> None:
         default=int(os.environ.get("WEB_CONCURRENCY", 0)) or (os.cpu_count() or 1) * 2 + 1,
     )
     parser.add_argument("--skip-exports", action="store_true", help="leave out the 1M-row exports")
+    parser.add_argument("--rush-seconds", type=int, default=RUSH_SECONDS)
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -264,32 +386,46 @@ def main() -> None:
     }
     args = (options.duration, options.connections)
 
-    with gunicorn("bench.noop:application", env, options.workers) as url:
-        wrk(url + "/", 2, options.connections)  # warm up
-        results["baseline"] = wrk(url + "/", *args)
+    peaks: dict = {}
+    results["memory_peak_mb"] = peaks
+    with gunicorn("bench.noop:application", env, options.workers) as noop:
+        wrk(noop.url + "/", 2, options.connections)  # warm up
+        results["baseline"] = wrk(noop.url + "/", *args)
 
-    with gunicorn("petition_site.wsgi", env, options.workers) as url:
+    site = gunicorn("petition_site.wsgi", env, options.workers)
+    with site as server, peak_rss(peaks, "gunicorn_worker", lambda: children(server.pid)):
+        url = server.url
         page = url + "/en/assange/"
         wrk(page, 2, options.connections)
         results["campaign_page"] = wrk(page, *args)
         results["count_json"] = wrk(url + "/assange/count.json", *args)
 
-        cookie, token, started = form_tokens(page)
-        results["signing"] = sign = wrk(page, *args, "sign", cookie, token, started)
+        with nginx(url, urllib.request.urlopen(page).read()) as (proxy, static):
+            wrk(static, 2, options.connections)
+            results["static_nginx"] = wrk(static, *args)
+            wrk(proxy + "/en/assange/", 2, options.connections)
+            results["page_nginx"] = wrk(proxy + "/en/assange/", *args)
+
+        started = page_started(page)
+        results["signing"] = sign = wrk(page, *args, "sign", started)
         rows = sql(
             "SELECT count(*), count(DISTINCT email_canonical) FROM signatures_signature "
-            "WHERE email LIKE 'bench-%%'"
+            "WHERE email LIKE 'sign-%%'"
         )[0]
-        tasks = sql("SELECT count(*) FROM django_tasks_database_dbtaskresult")[0][0]
-        sign["rows"], sign["distinct_rows"], sign["mail_tasks"] = rows[0], rows[1], tasks
+        owed = sql(f"SELECT count(*) FROM signatures_signature WHERE {OWED}")[0][0]
+        sign["rows"], sign["distinct_rows"], sign["mails_owed"] = rows[0], rows[1], owed
         # wrk stops with up to one request per connection still in flight: the
         # server may finish those after wrk stopped counting.
         sign["lost"] = max(0, sign["good"] - rows[0])
         sign["duplicated"] = rows[0] - rows[1]
         sign["unanswered_in_flight"] = rows[0] - sign["good"] if rows[0] > sign["good"] else 0
 
-        # The mail worker, against an SMTP sink, on the signing scenario's queue.
-        results["mail_worker"] = worker_rate(env, workers=2 * (os.cpu_count() or 1), seconds=30)
+        # The mail workers alone, on the signing scenario's mail, against an SMTP sink.
+        results["mail_worker"] = worker_rate(env, MAIL_WORKERS, 30, peaks)
+        # A rush at half the signing rate, with the mail workers running alongside.
+        results["mail_rush"] = mail_rush(
+            env, page, sign["rps"] / 2, 16, options.rush_seconds, peaks
+        )
 
         pending = sql(
             "SELECT public_id, campaign_id FROM signatures_signature WHERE state = 'pending' "
@@ -300,9 +436,7 @@ def main() -> None:
         ]
         paths_file = Path(tempfile.mkstemp(suffix=".txt")[1])
         paths_file.write_text("".join(f"/en/assange/confirm/{link}/\n" for link in links))
-        results["confirm_clicks"] = confirm = wrk(
-            page, *args, "confirm", cookie, token, started, str(paths_file)
-        )
+        results["confirm_clicks"] = confirm = wrk(page, *args, "confirm", "-", str(paths_file))
         confirm["confirmed_rows"] = sql(
             "SELECT count(*) FROM signatures_signature WHERE state = 'confirmed'"
         )[0][0]
@@ -322,15 +456,25 @@ def report(results: dict) -> None:
     base = results["baseline"]["rps"]
     print(f"\nMachine: {json.dumps(results['machine'])}\n")
     print(f"{'scenario':<16}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'× baseline':>12}")
-    for name in ["baseline", "campaign_page", "count_json", "signing", "confirm_clicks"]:
+    for name in [
+        "baseline",
+        "campaign_page",
+        "count_json",
+        "static_nginx",
+        "page_nginx",
+        "signing",
+        "confirm_clicks",
+    ]:
         r = results[name]
         latency = f"{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
         print(f"{name:<16}{r['rps']:>10.0f}{latency}{r['errors']:>8}{r['rps'] / base:>12.2f}")
+    nginx_ratio = results["page_nginx"]["rps"] / results["static_nginx"]["rps"]
+    print(f"\npage through nginx: {nginx_ratio:.2f}× the static file through the same nginx")
     s = results["signing"]
     print(
-        f"\nsigning: {s['good']} accepted POSTs, {s['rows']} rows "
+        f"signing: {s['good']} accepted POSTs, {s['rows']} rows "
         f"({s['unanswered_in_flight']} finished after wrk stopped), "
-        f"{s['distinct_rows']} distinct, {s['mail_tasks']} mail tasks; "
+        f"{s['distinct_rows']} distinct, {s['mails_owed']} mails owed; "
         f"lost: {s['lost']}, duplicated: {s['duplicated']}"
     )
     print(
@@ -339,9 +483,17 @@ def report(results: dict) -> None:
     )
     w = results["mail_worker"]
     print(
-        f"mail worker: {w['sent']} of {w['queued']} queued mails in {w['seconds']:.1f} s = "
-        f"{w['per_second']:.0f}/s (signing took {s['rps']:.0f}/s)"
+        f"mail workers ({w['workers']}): {w['sent']} of {w['queued']} owed mails in "
+        f"{w['seconds']:.1f} s = {w['per_second']:.0f}/s (signing took {s['rps']:.0f}/s)"
     )
+    r = results["mail_rush"]
+    print(
+        f"mail rush: {r['signatures']} signatures at {r['rps']:.0f}/s for {r['seconds']} s; "
+        f"mailed {r['mailed']}, twice {r['mailed_twice']}, never {r['never_mailed']}; "
+        f"signature to SMTP acceptance p50 {r['p50_s']:.1f} s, p99 {r['p99_s']:.1f} s, "
+        f"max {r['max_s']:.1f} s"
+    )
+    print(f"memory peaks (MB RSS per process): {json.dumps(results['memory_peak_mb'])}")
     for name in ["export_1m", "export_100k"]:
         if name in results:
             e = results[name]

@@ -4,6 +4,7 @@ django-environ still produces the deprecated ``EMAIL_*`` keys, and its file
 URL parsing drops the leading slash of absolute paths, so we parse here.
 """
 
+import threading
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -48,13 +49,13 @@ def mailer_from_url(url: str) -> dict[str, Any]:
     return {"BACKEND": BACKENDS[scheme], "OPTIONS": options}
 
 
-class KeptConnection:
+class KeptConnection(threading.local):
     """One mail connection a process keeps open from message to message.
 
     The worker sends mail after mail: connecting, greeting and quitting for
-    every message would cost more than the message. The connection is opened
-    afresh when ``MAILERS`` changes or after a failed send (the server may
-    have dropped us); ``close()`` ends it.
+    every message would cost more than the message. Each thread keeps its
+    own. The connection is opened afresh when ``MAILERS`` changes or after a
+    failed send (the server may have dropped us); ``close()`` ends it.
     """
 
     def __init__(self) -> None:

@@ -114,6 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Forged requests are refused by petition_site.csrf.OriginCsrfMiddleware
+# (Fetch Metadata and Origin) instead of Django's token middleware; this check
+# only looks for the latter.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -126,14 +130,14 @@ if REDIS_URL:
     }
     # django-ratelimit lists only django-redis; Django's own RedisCache (which
     # ours extends) gives it the atomic add() and incr() it needs.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if DEBUG:
         # Development only: rate-limit counters live in this one process.
         # Without DEBUG these checks stay on, so production cannot run
         # without a shared cache.
-        SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+        SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Copies each process keeps of what every request reads: campaigns and the
 # rendered campaign page (signatures.pages). Keys carry the data's version.
@@ -272,6 +276,10 @@ MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
 # so the worker's memory stays bounded whatever the batch's size.
 BATCH_NAMES_PER_VOLUME = env.int("BATCH_NAMES_PER_VOLUME", default=20_000)
 MAIL_RETRY_SECONDS = env.int("MAIL_RETRY_SECONDS", default=60)  # first back-off, then doubled
+# Mails a worker claims at once and sends over one connection, and how long
+# it holds them: a worker that dies leaves them to another after the lease.
+MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=50)
+MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=120)
 # A task running longer than this is taken for one whose worker died, and
 # run again by another worker (manage.py worker). Tasks finish in seconds.
 TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=120)

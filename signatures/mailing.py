@@ -1,30 +1,39 @@
-"""Delivering confirmation mail: once per mail owed, bounces recorded, the rest retried.
+"""Delivering confirmation mail: once per mail owed, many per claim, bounces recorded.
 
-A signature owes its signer a mail while ``emails_delivered`` is behind
-``emails_sent`` (signing queues the first, a resend another). Delivery holds
-the signature's row while it talks to the mail server and records the
-delivery in the same transaction, so a task that runs again (its worker died,
-or a resend caught up with it) sends nothing twice.
+The signature row is the outbox. A signature owes its signer a mail while
+``emails_delivered`` is behind ``emails_sent`` (signing asks for the first, a
+resend for another), and a worker may take it once ``mail_due_at`` has passed.
+A worker claims a batch of due rows at once (``FOR UPDATE SKIP LOCKED``) and
+moves their ``mail_due_at`` past a lease, so no other worker takes them; it
+sends them over one kept SMTP connection and records each delivery as it
+happens. A worker that dies leaves at most the mail it was sending to be sent
+again (with the same Message-ID) once the lease is over.
 """
 
+import logging
 import smtplib
+from collections import Counter
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from signatures import emails
-from signatures.models import Signature
+from signatures.models import MAIL_OWED, Signature
+
+logger = logging.getLogger(__name__)
 
 
 class Delivery(StrEnum):
     SENT = "sent"
     NOT_OWED = "not owed"  # confirmed, withdrawn, bounced, or delivered already
-    BOUNCED = "bounced"
-
-
-class TemporaryFailure(Exception):
-    """The mail server could not take the mail now; try again later."""
+    BOUNCED = "bounced"  # refused for good (5xx), or given up after MAIL_RETRY_LIMIT tries
+    RETRY = "retry"  # the server could not take it now: due again after a back-off
+    DEFERRED = "deferred"  # not tried: the server failed on an earlier mail of the batch
 
 
 def permanent_refusal(exc: Exception) -> str | None:
@@ -42,30 +51,109 @@ def permanent_refusal(exc: Exception) -> str | None:
     return None
 
 
-def deliver_confirmation(signature_id: int) -> Delivery:
-    """Send the confirmation mail the signature is owed, if any.
+def retry_delay(attempt: int) -> timedelta:
+    """1, 2, 4, ... minutes (MAIL_RETRY_SECONDS doubled) after each failure, at most an hour."""
+    return timedelta(seconds=min(settings.MAIL_RETRY_SECONDS * 2 ** (attempt - 1), 3600))
 
-    Raises TemporaryFailure when the server is unreachable or answers 4xx.
-    """
+
+def ask_for_mail(signature_id: int) -> None:
+    """Make the signature's owed mail due now (unless a worker holds it or it waits to retry)."""
+    Signature.objects.filter(pk=signature_id).update(
+        mail_due_at=Coalesce(F("mail_due_at"), timezone.now())
+    )
+
+
+def claim(limit: int, now: datetime | None = None) -> list[int]:
+    """Take up to ``limit`` due mails for this worker, for ``MAIL_LEASE_SECONDS``."""
+    now = now or timezone.now()
     with transaction.atomic():
-        signature = (
-            Signature.objects.awaiting_confirmation()
-            .filter(pk=signature_id, bounced_at__isnull=True)
-            .select_related("campaign")
-            .select_for_update(of=("self",))
-            .first()
+        due = (
+            Signature.objects.mail_due(now)
+            .order_by("mail_due_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
         )
-        if signature is None or signature.emails_delivered >= signature.emails_sent:
-            return Delivery.NOT_OWED
-        try:
-            emails.send_confirmation(signature)
-        except OSError as exc:  # smtplib.SMTPException is an OSError
-            if (reason := permanent_refusal(exc)) is None:
-                raise TemporaryFailure(str(exc) or type(exc).__name__) from exc
-            signature.bounced_at = timezone.now()
-            signature.bounce_reason = reason[:300]
-            signature.save(update_fields=["bounced_at", "bounce_reason"])
-            return Delivery.BOUNCED
-        signature.emails_delivered = signature.emails_sent
-        signature.save(update_fields=["emails_delivered"])
+        ids = list(due)
+        if ids:
+            lease_end = now + timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+            Signature.objects.filter(pk__in=ids).update(mail_due_at=lease_end)
+    return ids
+
+
+def deliver_due(limit: int | None = None) -> Counter[Delivery]:
+    """Claim a batch of due mails and send them over one connection; what became of each."""
+    ids = claim(limit or settings.MAIL_BATCH_SIZE)
+    outcomes: Counter[Delivery] = Counter()
+    if not ids:
+        return outcomes
+    signatures = (
+        Signature.objects.filter(pk__in=ids)
+        .select_related("campaign")
+        .prefetch_related("campaign__translations")
+        .order_by("pk")
+    )
+    server_failed = False
+    for signature in signatures:
+        if server_failed:
+            # Give the server a moment; these tried nothing, so they lose no attempt.
+            _due_again(signature.pk, timezone.now() + retry_delay(1))
+            outcomes[Delivery.DEFERRED] += 1
+            continue
+        outcome = deliver(signature)
+        outcomes[outcome] += 1
+        server_failed = outcome is Delivery.RETRY
+    return outcomes
+
+
+def deliver_one(signature_id: int) -> Delivery:
+    """Send one signature's owed mail now, if it is owed (tests and the admin)."""
+    signature = (
+        Signature.objects.filter(MAIL_OWED, pk=signature_id).select_related("campaign").first()
+    )
+    return Delivery.NOT_OWED if signature is None else deliver(signature)
+
+
+def deliver(signature: Signature) -> Delivery:
+    """Send the mail ``signature`` is owed and record what came of it."""
+    owed = signature.emails_sent
+    if signature.emails_delivered >= owed:
+        return Delivery.NOT_OWED
+    try:
+        emails.send_confirmation(signature)
+    except OSError as exc:  # smtplib.SMTPException is an OSError
+        return _failed(signature, exc)
+    # Only up to the number sent: a resend asked for meanwhile stays owed, and due.
+    Signature.objects.filter(pk=signature.pk, emails_delivered__lt=owed).update(
+        emails_delivered=owed, mail_attempts=0, mail_due_at=timezone.now()
+    )
     return Delivery.SENT
+
+
+def _failed(signature: Signature, exc: OSError) -> Delivery:
+    reason = permanent_refusal(exc)
+    attempts = signature.mail_attempts + 1
+    if reason is None and attempts < settings.MAIL_RETRY_LIMIT:
+        delay = retry_delay(attempts)
+        Signature.objects.filter(pk=signature.pk).update(
+            mail_attempts=attempts, mail_due_at=timezone.now() + delay
+        )
+        logger.warning(
+            "Confirmation for signature %s failed (%s); retry in %s",
+            signature.pk,
+            str(exc) or type(exc).__name__,
+            delay,
+        )
+        return Delivery.RETRY
+    if reason is None:
+        reason = f"Not delivered after {attempts} attempts: {exc}"
+        logger.error("Confirmation for signature %s failed for good: %s", signature.pk, exc)
+    else:
+        logger.warning("Confirmation for signature %s bounced; not retried", signature.pk)
+    Signature.objects.filter(pk=signature.pk).update(
+        bounced_at=timezone.now(), bounce_reason=reason[:300], mail_attempts=attempts
+    )
+    return Delivery.BOUNCED
+
+
+def _due_again(signature_id: int, when: datetime) -> None:
+    Signature.objects.filter(pk=signature_id).update(mail_due_at=when)

@@ -181,10 +181,24 @@ class CampaignTranslation(models.Model):
         return f"{self.campaign.slug} ({self.language})"
 
 
+# A confirmation mail is owed: one more was asked for than delivered, to an
+# address that has not bounced, of a signature still waiting for it.
+MAIL_OWED = Q(
+    emails_delivered__lt=models.F("emails_sent"),
+    bounced_at__isnull=True,
+    confirmed_at__isnull=True,
+    state__in=["pending", "held"],
+)
+
+
 class SignatureQuerySet(models.QuerySet["Signature"]):
     def confirmed(self) -> "SignatureQuerySet":
         """Signatures that count."""
         return self.filter(state=Signature.State.CONFIRMED)
+
+    def mail_due(self, now: datetime) -> "SignatureQuerySet":
+        """Signatures owed a confirmation mail that a worker may send now."""
+        return self.filter(MAIL_OWED, mail_due_at__lte=now)
 
     def awaiting_confirmation(self) -> "SignatureQuerySet":
         """Signed, but the signer has not yet used the e-mail link."""
@@ -252,6 +266,11 @@ class Signature(models.Model):
     emails_sent = models.PositiveSmallIntegerField(default=0)
     emails_delivered = models.PositiveSmallIntegerField(default=0)
     last_email_at = models.DateTimeField(null=True, blank=True)
+    # The row is its own outbox: a mail is owed while emails_delivered is
+    # behind emails_sent, and a worker takes it once mail_due_at has passed
+    # (moved on while a worker holds it, and after each failed attempt).
+    mail_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     bounced_at = models.DateTimeField(
         null=True, blank=True, help_text=_("The mail server refused this address for good.")
     )
@@ -307,6 +326,9 @@ class Signature(models.Model):
             models.Index(fields=["email_canonical"], name="signature_email"),
             # Admin search by name, WHERE UPPER(last_name::text) LIKE 'ABC%', is
             # served by PostgreSQL-only pattern indexes made in migration 0003.
+            # The mail workers' claim and the health check's oldest wait:
+            # WHERE <mail owed> AND mail_due_at <= now ORDER BY mail_due_at LIMIT n
+            models.Index(fields=["mail_due_at"], condition=MAIL_OWED, name="signature_mail_due"),
             # purge_unconfirmed: WHERE state = 'pending' AND created_at < ?
             models.Index(
                 fields=["created_at"],

@@ -1,4 +1,8 @@
-"""The task queue as an operator sees it: tasks whose worker died, and how long work waits."""
+"""The queues as an operator sees them: tasks whose worker died, and how long work waits.
+
+Two queues: the task table (invalidations, hand-in files) and the mail owed by
+signature rows (signatures.mailing).
+"""
 
 import logging
 from datetime import timedelta
@@ -6,6 +10,8 @@ from datetime import timedelta
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from signatures.models import Signature
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +34,14 @@ def requeue_stalled(lease: timedelta) -> int:
 
 
 def oldest_wait() -> timedelta:
-    """How long the task that is due longest has been waiting for a worker."""
+    """How long the mail or task that is due longest has been waiting for a worker."""
+    now = timezone.now()
+    mail_due = (
+        Signature.objects.mail_due(now)
+        .order_by("mail_due_at")
+        .values_list("mail_due_at", flat=True)
+        .first()
+    )
     ready = DBTaskResult.objects.ready()
     # run_after holds a far-future sentinel for "as soon as possible".
     asap = ready.filter(run_after=get_date_max()).order_by("enqueued_at")
@@ -38,9 +51,10 @@ def oldest_wait() -> timedelta:
         for moment in [
             asap.values_list("enqueued_at", flat=True).first(),
             delayed.values_list("run_after", flat=True).first(),
+            mail_due,
         ]
         if moment is not None
     ]
     if not due_since:
         return timedelta(0)
-    return max(timezone.now() - min(due_since), timedelta(0))
+    return max(now - min(due_since), timedelta(0))

@@ -10,13 +10,13 @@ from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from signatures import consent, counts
 from signatures.addresses import canonical_email
 from signatures.models import Campaign, Signature
 from signatures.network import network_hash
-from signatures.tasks import send_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -89,16 +89,14 @@ def sign(
         confirmed_at=None if needs_mail else now,
         emails_sent=1 if needs_mail else 0,
         last_email_at=now if needs_mail else None,
+        # The row is the mail's outbox: one INSERT, and a worker sends it.
+        mail_due_at=now if needs_mail else None,
     )
     try:
         with transaction.atomic():
             signature.save(force_insert=True)
             if confirmed:
                 counts.record(campaign.pk, signature.country.code, +1)
-            elif needs_mail:
-                # Same transaction: no signature without its mail, and no mail
-                # for a signature that was rolled back.
-                send_confirmation.enqueue(signature.pk)
     except IntegrityError:
         existing = Signature.objects.filter(
             campaign=campaign, email_canonical=signature.email_canonical
@@ -119,10 +117,13 @@ def resend_confirmation(signature_id: int) -> bool:
             Signature.objects.awaiting_confirmation()
             .filter(pk=signature_id, emails_sent__lt=settings.CONFIRMATION_MAX_EMAILS)
             .filter(Q(last_email_at__isnull=True) | Q(last_email_at__lt=cutoff))
-            .update(emails_sent=F("emails_sent") + 1, last_email_at=now)
+            .update(
+                emails_sent=F("emails_sent") + 1,
+                last_email_at=now,
+                # Due now, unless a worker holds it or it waits to be retried.
+                mail_due_at=Coalesce(F("mail_due_at"), now),
+            )
         )
-        if updated:
-            send_confirmation.enqueue(signature_id)
     return bool(updated)
 
 

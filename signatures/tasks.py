@@ -1,40 +1,19 @@
 """Background work: tasks take primary keys and call the domain modules."""
 
 import logging
-from datetime import timedelta
 
-from django.conf import settings
 from django.tasks import task
-from django.utils import timezone
 
 from signatures import batch_files, mailing, moderation
 
 logger = logging.getLogger(__name__)
 
 
-def retry_delay(attempt: int) -> timedelta:
-    """1, 2, 4, ... minutes (MAIL_RETRY_SECONDS doubled) after each failure, at most an hour."""
-    return timedelta(seconds=min(settings.MAIL_RETRY_SECONDS * 2 ** (attempt - 1), 3600))
-
-
 @task()
 def send_confirmation(signature_id: int, attempt: int = 1) -> str:
-    try:
-        delivery = mailing.deliver_confirmation(signature_id)
-    except mailing.TemporaryFailure as exc:
-        if attempt >= settings.MAIL_RETRY_LIMIT:
-            logger.error("Confirmation for signature %s failed for good: %s", signature_id, exc)
-            raise
-        # django.tasks has no retries: a failed send queues itself again, later.
-        delay = retry_delay(attempt)
-        send_confirmation.using(run_after=timezone.now() + delay).enqueue(signature_id, attempt + 1)
-        logger.warning(
-            "Confirmation for signature %s failed (%s); retry in %s", signature_id, exc, delay
-        )
-        return f"retry {attempt + 1} in {delay}"
-    if delivery is mailing.Delivery.BOUNCED:
-        logger.warning("Confirmation for signature %s bounced; not retried", signature_id)
-    return str(delivery)
+    """Mail queued as a task before signatures became their own outbox (migration 0023)."""
+    mailing.ask_for_mail(signature_id)
+    return "left to the outbox"
 
 
 @task()

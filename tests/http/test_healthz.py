@@ -7,6 +7,7 @@ from django.db import connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from signatures import handins
 from signatures.models import Signature
 from tests import factories
 
@@ -33,14 +34,24 @@ def test_without_the_cache_healthz_says_degraded_but_answers_200(client, db, cac
 
 def test_a_mail_queue_nobody_works_on_makes_healthz_say_late(client, campaign, settings):
     settings.MAIL_QUEUE_LATE_SECONDS = 60
-    factories.signature(campaign, Signature.State.PENDING)  # queues its mail
-    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=5))
+    signature = factories.signature(campaign, Signature.State.PENDING)  # owes its mail
+    Signature.objects.filter(pk=signature.pk).update(
+        mail_due_at=timezone.now() - timedelta(minutes=5)
+    )
 
     report = client.get("/healthz").json()
 
     assert report["status"] == "degraded"
     assert report["mail_queue"]["status"] == "late"
     assert 290 <= report["mail_queue"]["oldest_wait_seconds"] <= 310
+
+
+def test_a_task_nobody_works_on_makes_healthz_say_late_too(client, campaign, settings):
+    settings.MAIL_QUEUE_LATE_SECONDS = 60
+    handins.make(campaign, "DE", None)  # queues a task for the worker
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=5))
+
+    assert client.get("/healthz").json()["mail_queue"]["status"] == "late"
 
 
 @pytest.mark.django_db(transaction=True)

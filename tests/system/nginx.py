@@ -13,14 +13,17 @@ from tests.helpers import ROOT, free_port
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def loopback_config(upstream: int, port: int, workdir: Path) -> str:
-    """The production file, with TLS off and every address and path on this machine."""
+def loopback_config(upstream: int, port: int, workdir: Path, extra: str = "") -> str:
+    """The production file, with TLS off and every address and path on this machine.
+
+    ``extra`` is more configuration for the http block (the benchmark's static server).
+    """
     site = (ROOT / "deploy" / "nginx.conf").read_text()
     site = site.replace("server web:8000;", f"server 127.0.0.1:{upstream};")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{free_port()};")
     site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};")
     site = re.sub(r"^\s*(http2 on|ssl_certificate\S*)\b.*;\n", "", site, flags=re.M)
-    site = site.replace("/var/cache/nginx/counts", str(workdir / "counts"))
+    site = site.replace("/var/cache/nginx/", f"{workdir}/")
     temp = "\n".join(
         f"    {kind}_temp_path {workdir / kind};"
         for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
@@ -35,17 +38,18 @@ http {{
     access_log off;
 {temp}
 {site}
+{extra}
 }}
 """
 
 
 class Nginx:
-    def __init__(self, upstream: int, workdir: Path) -> None:
+    def __init__(self, upstream: int, workdir: Path, extra: str = "") -> None:
         workdir.mkdir(parents=True)
         self.port = free_port()
         self.workdir = workdir
         self.config = workdir / "nginx.conf"
-        self.config.write_text(loopback_config(upstream, self.port, workdir))
+        self.config.write_text(loopback_config(upstream, self.port, workdir, extra))
         self.process: subprocess.Popen | None = None
 
     @property

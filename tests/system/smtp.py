@@ -19,6 +19,14 @@ class Inbox:
         self.refuse: str | None = None
         self.stall = 0.0
         self.receiving = asyncio.Event()
+        self.connections = 0  # sessions that said EHLO
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any

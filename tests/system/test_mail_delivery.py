@@ -2,13 +2,17 @@
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
-from django.tasks import TaskResultStatus
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from signatures import tasks
 from signatures.models import Signature
+from tests import factories
 from tests.helpers import free_port
 from tests.system.smtp import Inbox, SMTPServer
 
@@ -40,6 +44,11 @@ def test_confirmation_travels_through_smtp_and_its_link_confirms(
     assert Signature.objects.get().state == Signature.State.CONFIRMED
 
 
+def due_now(signature: Signature) -> None:
+    """As when the back-off (or a dead worker's lease) is over."""
+    Signature.objects.filter(pk=signature.pk).update(mail_due_at=timezone.now())
+
+
 def test_a_dead_mail_server_delays_the_mail_but_loses_nothing(
     client, campaign, sign_data, run_tasks, settings
 ):
@@ -50,41 +59,48 @@ def test_a_dead_mail_server_delays_the_mail_but_loses_nothing(
     run_tasks()
 
     signature = Signature.objects.get()
-    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
-    assert retry.args_kwargs["args"] == [signature.pk, 2]
-    assert retry.run_after > timezone.now() + timezone.timedelta(seconds=50)
+    assert (signature.emails_delivered, signature.mail_attempts) == (0, 1)
+    assert signature.mail_due_at > timezone.now() + timedelta(seconds=50)
 
     # The server comes back and the retry falls due.
     server.start()
     try:
-        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        due_now(signature)
         run_tasks()
     finally:
         server.stop()
     assert len(server.inbox.messages) == 1
-    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+    signature.refresh_from_db()
+    assert (signature.emails_delivered, signature.mail_attempts) == (1, 0)
 
 
-def test_a_mail_that_fails_for_good_is_left_failed_for_staff_to_see(
+def test_a_mail_that_fails_for_good_is_marked_for_staff_to_see(
     client, campaign, sign_data, run_tasks, settings
 ):
     settings.MAILERS = SMTPServer(free_port()).mailers()
-    settings.MAIL_RETRY_LIMIT = 1
+    settings.MAIL_RETRY_LIMIT = 2
     client.post(campaign.get_absolute_url(), sign_data)
     run_tasks()
+    due_now(Signature.objects.get())
+    run_tasks()
 
-    failed = DBTaskResult.objects.get()
-    assert failed.status == TaskResultStatus.FAILED
-    assert failed.exception_class_path == "signatures.mailing.TemporaryFailure"
-    assert "Connection refused" in failed.traceback
-    assert Signature.objects.exists()
+    signature = Signature.objects.get()
+    assert signature.bounced_at is not None  # the admin's "Bouncing" filter
+    assert signature.bounce_reason.startswith("Not delivered after 2 attempts")
+    assert "refused" in signature.bounce_reason
+    due_now(signature)
+    run_tasks()  # and it is left alone
+    assert Signature.objects.get().mail_attempts == 2
 
 
-def test_signature_and_its_mail_task_are_committed_together(client, campaign, sign_data):
-    client.post(campaign.get_absolute_url(), sign_data)
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "signatures.tasks.send_confirmation"
-    assert task.args_kwargs["args"] == [Signature.objects.get().pk]
+def test_a_signature_is_its_own_outbox_one_insert_and_no_task(client, campaign, sign_data):
+    with CaptureQueriesContext(connection) as queries:
+        client.post(campaign.get_absolute_url(), sign_data)
+
+    inserts = [q["sql"] for q in queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and "signatures_signature" in inserts[0]
+    assert not DBTaskResult.objects.exists()
+    assert list(Signature.objects.mail_due(timezone.now())) == [Signature.objects.get()]
 
 
 def test_an_address_the_server_refuses_for_good_is_marked_bouncing_and_not_retried(
@@ -97,8 +113,7 @@ def test_an_address_the_server_refuses_for_good_is_marked_bouncing_and_not_retri
     signature = Signature.objects.get()
     assert signature.bounced_at is not None
     assert signature.bounce_reason == "550 5.1.1 No such mailbox"
-    task = DBTaskResult.objects.get()
-    assert (task.status, task.return_value) == (TaskResultStatus.SUCCESSFUL, "bounced")
+    assert not Signature.objects.mail_due(timezone.now() + timedelta(days=1)).exists()
 
 
 def test_a_temporary_refusal_is_retried_later(client, campaign, sign_data, run_tasks, smtp_server):
@@ -106,23 +121,21 @@ def test_a_temporary_refusal_is_retried_later(client, campaign, sign_data, run_t
     client.post(campaign.get_absolute_url(), sign_data)
     run_tasks()
 
-    assert Signature.objects.get().bounced_at is None
-    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
-    assert retry.args_kwargs["args"][1] == 2
+    signature = Signature.objects.get()
+    assert (signature.bounced_at, signature.mail_attempts) == (None, 1)
 
     smtp_server.refuse = None
-    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    due_now(signature)
     run_tasks()
     assert len(smtp_server.messages) == 1
 
 
-def test_a_task_that_runs_again_sends_nothing_twice(
+def test_a_worker_that_runs_again_sends_nothing_twice(
     client, campaign, sign_data, run_tasks, smtp_server
 ):
     client.post(campaign.get_absolute_url(), sign_data)
     run_tasks()
-    # As when a worker died after sending and its task was queued again.
-    DBTaskResult.objects.update(status=TaskResultStatus.READY)
+    due_now(Signature.objects.get())  # as when another worker's lease ran out
     run_tasks()
 
     assert len(smtp_server.messages) == 1
@@ -135,9 +148,30 @@ def test_a_mail_sent_again_is_the_same_message(client, campaign, sign_data, run_
     run_tasks()
     # As when the worker died after the server's "250" but before recording it.
     Signature.objects.update(emails_delivered=0)
-    DBTaskResult.objects.update(status=TaskResultStatus.READY)
+    due_now(Signature.objects.get())
     run_tasks()
 
     first, again = smtp_server.messages
     assert first["Message-ID"] == again["Message-ID"]
     assert first["Message-ID"].endswith("@localhost>")  # the sending domain
+
+
+def test_many_mails_go_out_over_one_connection_per_batch(
+    client, campaign, run_tasks, smtp_server, settings
+):
+    settings.MAIL_BATCH_SIZE = 50
+    for _ in range(120):
+        factories.signature(campaign, Signature.State.PENDING)
+    run_tasks()
+
+    assert len(smtp_server.messages) == 120
+    assert smtp_server.connections <= 3  # one per claim of 50, at most
+    assert not Signature.objects.filter(emails_delivered=0).exists()
+
+
+def test_a_mail_queued_as_a_task_before_the_outbox_is_sent_once(campaign, run_tasks, smtp_server):
+    signature = factories.signature(campaign, Signature.State.PENDING)
+    tasks.send_confirmation.enqueue(signature.pk)
+    run_tasks()
+
+    assert len(smtp_server.messages) == 1

@@ -4,12 +4,18 @@ import signal
 import time
 
 import pytest
-from django.tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django.utils import timezone
 
 from signatures.models import Signature
 from tests import factories
 from tests.system.smtp import SMTPServer
+
+
+@pytest.fixture
+def smtp():
+    server = SMTPServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -39,8 +45,6 @@ def test_sigterm_lets_the_current_mail_finish(campaign, worker, slow_smtp):
 
     assert process.wait(timeout=15) == 0
     assert len(slow_smtp.inbox.to(signature.email)) == 1
-    task = DBTaskResult.objects.get()
-    assert (task.status, task.return_value) == (TaskResultStatus.SUCCESSFUL, "sent")
     signature.refresh_from_db()
     assert signature.emails_delivered == 1
 
@@ -54,12 +58,24 @@ def test_the_mail_of_a_killed_worker_is_sent_once_by_another_after_the_lease(
 
     first.kill()  # mid-send: the server never accepts that message
     first.wait(timeout=5)
-    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
+    signature.refresh_from_db()
+    assert signature.emails_delivered == 0
+    assert not Signature.objects.mail_due(timezone.now()).exists()  # held by the dead worker
 
     slow_smtp.inbox.stall = 0
-    worker(EMAIL_URL=slow_smtp.url, TASK_LEASE_SECONDS="2")
-    wait_until(lambda: DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL)
+    Signature.objects.filter(pk=signature.pk).update(mail_due_at=timezone.now())  # lease over
+    worker(EMAIL_URL=slow_smtp.url)
+    wait_until(lambda: Signature.objects.get(pk=signature.pk).emails_delivered == 1)
 
     time.sleep(1)
     assert len(slow_smtp.inbox.to(signature.email)) == 1
-    assert len(DBTaskResult.objects.get().worker_ids) == 2
+
+
+def test_two_workers_share_a_rush_and_send_each_mail_once(campaign, worker, smtp, settings):
+    signatures = [factories.signature(campaign, Signature.State.PENDING) for _ in range(300)]
+    for _ in range(2):
+        worker(EMAIL_URL=smtp.url, MAIL_BATCH_SIZE="20")
+
+    wait_until(lambda: not Signature.objects.filter(emails_delivered=0).exists(), seconds=60)
+
+    assert sorted(m["To"] for m in smtp.inbox.messages) == sorted(s.email for s in signatures)

@@ -31,12 +31,12 @@ class Command(BaseCommand):
                     (campaign_id, public_id, first_name, last_name, email, email_canonical,
                      country, consent, contact_opt_in, consent_version, language, network_hash,
                      state, hold_reason, created_at, confirmed_at, emails_sent,
-                     emails_delivered, bounce_reason)
+                     emails_delivered, bounce_reason, source, mail_attempts)
                 SELECT %(campaign)s, gen_random_uuid(), 'Förnamn' || n, 'Efternamn-' || n,
                        'seed-' || %(country)s || '-' || n || '-' || s.nonce || '@example.org',
                        'seed-' || %(country)s || '-' || n || '-' || s.nonce || '@example.org',
                        %(country)s, true, false, '2026-11', 'en', '', 'confirmed', '',
-                       now(), now(), 1, 1, ''
+                       now(), now(), 1, 1, '', '', 0
                 FROM generate_series(1, %(count)s) AS n,
                      (SELECT substr(md5(random()::text), 1, 8) AS nonce) AS s
                 """,

@@ -10,18 +10,24 @@ from django.db import close_old_connections
 from django.utils.autoreload import run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
-from signatures import queue
+from signatures import mailing, queue
 
 logger = logging.getLogger(__name__)
 
 
 class LeasedWorker(db_worker.Worker):
-    """django-tasks-db's worker, made safe to stop and to lose.
+    """django-tasks-db's worker, made safe to stop and to lose, and a mail sender.
 
-    SIGTERM (or SIGINT) lets the current task finish, then the worker exits;
-    it never interrupts a task. Meanwhile a thread queues again the tasks of
-    workers that died mid-task, once they have run ``TASK_LEASE_SECONDS``.
+    SIGTERM (or SIGINT) lets the current task and mail batch finish, then the
+    worker exits; it never interrupts either. Beside the task loop, one thread
+    sends the confirmation mail signature rows owe (signatures.mailing), a
+    batch per claim, and another queues again the tasks of workers that died
+    mid-task, once they have run ``TASK_LEASE_SECONDS``.
     """
+
+    def __init__(self, *args: Any, mail: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mail = mail
 
     def shutdown(self, signum: int, frame: FrameType | None) -> None:
         logger.warning("Received %s: finishing the current task, then stopping", signum)
@@ -29,13 +35,38 @@ class LeasedWorker(db_worker.Worker):
 
     def run(self) -> None:
         stop = threading.Event()
-        thread = threading.Thread(target=self.requeue_stalled, args=(stop,), daemon=True)
-        thread.start()
+        threads = [threading.Thread(target=self.requeue_stalled, args=(stop,), daemon=True)]
+        if self.mail and not self.batch:
+            threads.append(threading.Thread(target=self.send_mail, args=(stop,), daemon=True))
+        for thread in threads:
+            thread.start()
         try:
+            if self.mail and self.batch:
+                self.drain_mail()
             super().run()
+            if self.mail and self.batch:
+                self.drain_mail()
         finally:
             stop.set()
-            thread.join(timeout=5)
+            for thread in threads:
+                thread.join(timeout=60)
+
+    def send_mail(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            sent = 0
+            try:
+                sent = mailing.deliver_due().total()
+            except Exception:
+                logger.exception("Could not send confirmation mail")
+            finally:
+                close_old_connections()
+            if not sent:
+                stop.wait(self.interval)
+
+    def drain_mail(self) -> None:
+        """Send every mail that is due, then return (``--batch``)."""
+        while mailing.deliver_due().total():
+            pass
 
     def requeue_stalled(self, stop: threading.Event) -> None:
         lease = timedelta(seconds=settings.TASK_LEASE_SECONDS)
@@ -55,10 +86,17 @@ class Command(db_worker.Command):
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(queue_name="*")  # mail and hand-in files alike, unless told
+        parser.add_argument(
+            "--no-mail",
+            action="store_false",
+            dest="mail",
+            help="Leave confirmation mail to other workers (e.g. one kept for hand-in files).",
+        )
 
     help = (
-        "Run the background worker: confirmation mail, invalidations. Finishes its task on "
-        "SIGTERM; runs again the tasks of workers that died (after TASK_LEASE_SECONDS)."
+        "Run the background worker: confirmation mail, invalidations, hand-in files. Finishes "
+        "its task and mail batch on SIGTERM; runs again the tasks of workers that died (after "
+        "TASK_LEASE_SECONDS) and their mail (after MAIL_LEASE_SECONDS)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -73,6 +111,7 @@ class Command(db_worker.Command):
             max_tasks=options["max_tasks"],
             worker_id=options["worker_id"],
             excluded_queue_names=excluded.split(",") if excluded else [],
+            mail=options["mail"],
         )
         if options["reload"]:
             run_with_reloader(worker.run)  # development only: a change restarts the worker
