@@ -14,9 +14,13 @@ Two changes to the stock backend:
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
+from threading import Lock
 from typing import Any
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis import Redis, RedisError
 
@@ -77,3 +81,58 @@ class ResilientRedisCache(RedisCache):
     set_many = _guarded("set_many")
     delete_many = _guarded("delete_many")
     clear = _guarded("clear")
+
+
+class ProcessCache(LocMemCache):
+    """A process's own copies, kept as the objects themselves rather than pickled.
+
+    For what every request reads and nobody changes (campaign rows, rendered
+    pages, a count): unpickling a campaign with its translations on every
+    request cost more than the rest of serving the page. Callers must treat
+    what they get as read-only.
+    """
+
+    # LocMemCache's internals, which django-stubs leaves out.
+    _cache: "OrderedDict[str, Any]"
+    _lock: Lock
+    _has_expired: Callable[[str], bool]
+    _set: Callable[..., None]
+    _delete: Callable[[str], bool]
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._set(key, value, timeout)
+                return True
+            return False
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return default
+            value = self._cache[key]
+            self._cache.move_to_end(key, last=False)
+        return value
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                raise ValueError(f"Key {key!r} not found")
+            value: int = self._cache[key] + delta
+            self._cache[key] = value
+            self._cache.move_to_end(key, last=False)
+        return value

@@ -142,7 +142,7 @@ else:
 # Copies each process keeps of what every request reads: campaigns and the
 # rendered campaign page (signatures.pages). Keys carry the data's version.
 CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "petition_site.cache.ProcessCache",
     "LOCATION": "petition-local",
     "TIMEOUT": 300,
     "OPTIONS": {"MAX_ENTRIES": 1000},
@@ -271,6 +271,8 @@ CAMPAIGN_CACHE_SECONDS = env.float("CAMPAIGN_CACHE_SECONDS", default=2.0)
 # browser) keep it this long, and may serve it as long again while they fetch
 # a fresh copy. Its count is therefore at most twice this old.
 CAMPAIGN_PAGE_MAX_AGE = env.int("CAMPAIGN_PAGE_MAX_AGE", default=30)
+# Each process reads the count it shows on public pages this often at most.
+PAGE_COUNT_SECONDS = env.float("PAGE_COUNT_SECONDS", default=2.0)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
 # Hand-in PDFs are split into volumes of this many names (about 100 pages),
 # so the worker's memory stays bounded whatever the batch's size.

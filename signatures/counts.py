@@ -95,6 +95,21 @@ def get_counts(campaign: Campaign) -> Counts:
     return counts if counts is not None else _stored(campaign.pk)
 
 
+def shown_total(campaign: Campaign) -> int:
+    """The total public pages show: this process reads it at most every ``PAGE_COUNT_SECONDS``.
+
+    Those pages are cached for ``CAMPAIGN_PAGE_MAX_AGE`` anyway; a read per
+    request would cost the page more than everything else it does.
+    """
+    local = caches["local"]
+    key = f"shown-total:{campaign.pk}"
+    total: int | None = local.get(key)
+    if total is None:
+        total = get_counts(campaign).total
+        local.set(key, total, settings.PAGE_COUNT_SECONDS)
+    return total
+
+
 def _local_counts(campaign: Campaign) -> Counts:
     local = caches["local"]
     key = _cache_key(campaign.pk)

@@ -107,7 +107,7 @@ def blank_campaign_page(
     """
     language = get_language()
     is_open = campaign.takes_signatures()
-    total = counts.get_counts(campaign).total
+    total = counts.shown_total(campaign)
     version = campaign.text(language).version.timestamp()
     # A new slot every max-age renews the form's start time baked into the page.
     slot = int(time.time() // settings.CAMPAIGN_PAGE_MAX_AGE)
