@@ -54,9 +54,14 @@ def test_form_with_errors(site, assange, open_page, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_thank_you_privacy_and_missing_pages(site, assange, open_page, language):
+def test_thank_you_privacy_embedded_and_missing_pages(site, assange, open_page, language):
     page = open_page()
-    for path in [f"/{language}/{assange.slug}/thanks/", f"/{language}/privacy/"]:
+    for path in [
+        f"/{language}/{assange.slug}/thanks/",
+        f"/{language}/privacy/",
+        f"/{language}/{assange.slug}/embed/",
+        f"/{language}/{assange.slug}/embed/thanks/",
+    ]:
         page.goto(site + path)
         assert_accessible(page)
     page.goto(f"{site}/{language}/no-such-page/")

@@ -39,6 +39,8 @@ def public_pages(client, language: str) -> dict[str, bytes]:
         "withdrawn": client.post(f"{base}/withdraw/{withdraw}/", follow=True),
         "link does not work": client.get(f"{base}/confirm/not-a-token/"),
         "not found": client.get(f"/{language}/no-such-page/"),
+        "embeddable form": client.get(f"{base}/embed/"),
+        "embedded thanks": client.get(f"{base}/embed/thanks/"),
     }
     return {name: response.content for name, response in pages.items()}
 
@@ -82,4 +84,4 @@ def test_every_public_page_in_every_language_is_valid_and_speaks_its_declared_la
         if m["type"] == "error" or m.get("subType") == "warning"
     ]
     assert problems == []
-    assert len(files) == 10 * len(LANGUAGES)
+    assert len(files) == 12 * len(LANGUAGES)
