@@ -136,8 +136,15 @@ def resend_confirmation(signature_id: int) -> bool:
 
 
 def resend_confirmations(signatures: QuerySet[Signature], user_id: int) -> int:
-    """Staff resend links to the pending among ``signatures``; each send is logged."""
+    """Staff resend links to the pending among ``signatures``; each send is logged.
+
+    Staff decide to try an address again: one marked bouncing (refused, or
+    given up after ``MAIL_RETRY_LIMIT`` attempts) is tried afresh.
+    """
     pending = signatures.filter(state=Signature.State.PENDING).values_list("pk", flat=True)
+    Signature.objects.filter(pk__in=pending, bounced_at__isnull=False).update(
+        bounced_at=None, bounce_reason="", mail_attempts=0
+    )
     sent = [pk for pk in pending if resend_confirmation(pk)]
     LogEntry.objects.log_actions(
         user_id,

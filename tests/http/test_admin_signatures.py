@@ -97,6 +97,36 @@ def test_resend_action_queues_mail_only_for_pending_signatures_within_budget(
     assert LogEntry.objects.filter(change_message="Confirmation e-mail sent again").count() == 2
 
 
+def test_staff_resend_tries_an_address_that_was_given_up_on_afresh(
+    client, moderator, make_signatures, run_tasks, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    [signature] = make_signatures(1, confirm=False)
+    run_tasks()
+    mailoutbox.clear()
+    Signature.objects.update(
+        bounced_at=timezone.now(),
+        bounce_reason="Not delivered after 8 attempts: refused",
+        mail_attempts=8,
+        last_email_at=timezone.now() - timedelta(hours=1),
+    )
+    client.force_login(moderator)
+
+    act(client, "resend_confirmation", [signature])
+    run_tasks()
+
+    assert [m.to[0] for m in mailoutbox] == [signature.email]
+    signature.refresh_from_db()
+    assert (signature.bounced_at, signature.mail_attempts, signature.emails_delivered) == (
+        None,
+        0,
+        2,
+    )
+
+
 def test_search_by_name_prefix(client, moderator, make_signatures):
     make_signatures(1, last_name="Lovelace")
     make_signatures(1, last_name="Babbage")
