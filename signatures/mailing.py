@@ -18,12 +18,10 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from signatures import emails
-from signatures.models import MAIL_OWED, Signature
+from signatures.models import Signature, due_now
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +56,7 @@ def retry_delay(attempt: int) -> timedelta:
 
 def ask_for_mail(signature_id: int) -> None:
     """Make the signature's owed mail due now (unless a worker holds it or it waits to retry)."""
-    Signature.objects.filter(pk=signature_id).update(
-        mail_due_at=Coalesce(F("mail_due_at"), timezone.now())
-    )
+    Signature.objects.filter(pk=signature_id).update(mail_due_at=due_now(timezone.now()))
 
 
 def claim(limit: int, now: datetime | None = None) -> list[int]:
@@ -96,21 +92,14 @@ def deliver_due(limit: int | None = None) -> Counter[Delivery]:
     for signature in signatures:
         if server_failed:
             # Give the server a moment; these tried nothing, so they lose no attempt.
-            _due_again(signature.pk, timezone.now() + retry_delay(1))
+            due = timezone.now() + retry_delay(1)
+            Signature.objects.filter(pk=signature.pk).update(mail_due_at=due)
             outcomes[Delivery.DEFERRED] += 1
             continue
         outcome = deliver(signature)
         outcomes[outcome] += 1
         server_failed = outcome is Delivery.RETRY
     return outcomes
-
-
-def deliver_one(signature_id: int) -> Delivery:
-    """Send one signature's owed mail now, if it is owed (tests and the admin)."""
-    signature = (
-        Signature.objects.filter(MAIL_OWED, pk=signature_id).select_related("campaign").first()
-    )
-    return Delivery.NOT_OWED if signature is None else deliver(signature)
 
 
 def deliver(signature: Signature) -> Delivery:
@@ -153,7 +142,3 @@ def _failed(signature: Signature, exc: OSError) -> Delivery:
         bounced_at=timezone.now(), bounce_reason=reason[:300], mail_attempts=attempts
     )
     return Delivery.BOUNCED
-
-
-def _due_again(signature_id: int, when: datetime) -> None:
-    Signature.objects.filter(pk=signature_id).update(mail_due_at=when)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -189,6 +190,12 @@ MAIL_OWED = Q(
     confirmed_at__isnull=True,
     state__in=["pending", "held"],
 )
+
+
+def due_now(now: datetime) -> Coalesce:
+    """``mail_due_at`` for a mail asked for now: unchanged while a worker holds
+    the row or it waits to be retried, else now."""
+    return Coalesce(models.F("mail_due_at"), now)
 
 
 class SignatureQuerySet(models.QuerySet["Signature"]):

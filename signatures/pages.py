@@ -88,7 +88,7 @@ def render_campaign(
         campaign,
         get_language(),
         form,
-        counts.get_counts(campaign).total,
+        counts.shown_total(campaign),
         is_open=campaign.takes_signatures(),
     )
     if embedded:

@@ -11,12 +11,11 @@ from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from signatures import consent, counts
 from signatures.addresses import canonical_email
-from signatures.models import Campaign, Signature
+from signatures.models import Campaign, Signature, due_now
 from signatures.network import network_hash
 
 logger = logging.getLogger(__name__)
@@ -129,7 +128,7 @@ def resend_confirmation(signature_id: int) -> bool:
                 emails_sent=F("emails_sent") + 1,
                 last_email_at=now,
                 # Due now, unless a worker holds it or it waits to be retried.
-                mail_due_at=Coalesce(F("mail_due_at"), now),
+                mail_due_at=due_now(now),
             )
         )
     return bool(updated)

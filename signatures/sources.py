@@ -5,9 +5,6 @@ settings, so the counts per source stay a short, known list.
 """
 
 from django.conf import settings
-from django.http import HttpRequest
-
-from petition_site.csrf import partner_origin
 
 
 def known() -> list[str]:
@@ -18,8 +15,3 @@ def known() -> list[str]:
 def clean(value: str) -> str:
     """The value if it is a known source, else "" (none)."""
     return value if value in known() else ""
-
-
-def of_post(request: HttpRequest, tag: str) -> str:
-    """A known tag the form carries, else the partner site that posted it."""
-    return clean(tag) or partner_origin(request)

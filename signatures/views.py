@@ -96,7 +96,8 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
         abuse.spend_form_token(form.cleaned_data["started"]),
     )
     data = form.signature_data()
-    data["source"] = sources.of_post(request, data.get("source", ""))
+    # A listed tag the form carried (cleaned by it), else the partner that posted it.
+    data["source"] = data.get("source") or partner_origin(request)
     services.sign(campaign, data, language=get_language(), ip=client_ip(request), hold=hold)
     return thanks
 
@@ -169,9 +170,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.campaign(slug)
     share_url = settings.SITE_URL + campaign.get_absolute_url()
-    response = _page(
-        request, "signatures/embed_thanks.html", campaign, share_url=share_url, embedded=True
-    )
+    response = _page(request, "signatures/embed_thanks.html", campaign, share_url=share_url)
     return pages.frameable_by_partners(response)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from signatures.models import Signature
+from tests.browser.test_signing import fill_form
 from tests.helpers import free_port
 
 
@@ -107,11 +108,7 @@ def test_a_partner_frames_the_form_and_signing_stays_in_the_frame(
     )
 
     frame = page.frame_locator("iframe")
-    frame.get_by_label("First name").fill("Ada")
-    frame.get_by_label("Last name").fill("Lovelace")
-    frame.get_by_label("E-mail address").fill("ada@example.org")
-    frame.get_by_label("Country", exact=True).select_option("GB")
-    frame.get_by_label("I agree that my name and country are handed in").check()
+    fill_form(frame)
     frame.get_by_role("button", name="Sign the petition").click()
 
     frame.get_by_role("heading", name="Thank you for signing").wait_for()
