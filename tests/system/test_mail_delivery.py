@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -174,4 +175,15 @@ def test_a_mail_queued_as_a_task_before_the_outbox_is_sent_once(campaign, run_ta
     tasks.send_confirmation.enqueue(signature.pk)
     run_tasks()
 
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_worker_kept_for_hand_in_files_leaves_the_mail_to_others(
+    campaign, run_tasks, smtp_server
+):
+    factories.signature(campaign, Signature.State.PENDING)
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "--no-mail", verbosity=0)
+    assert smtp_server.messages == []
+
+    run_tasks()
     assert len(smtp_server.messages) == 1
