@@ -76,9 +76,9 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
         logger.info("Dropped a submission that filled the honeypot for %s", campaign.slug)
         return thanks
     seconds = form.fill_seconds()
+    partner = partner_origin(request)
     # A partner's own page has no start token to give: its form is taken as it is.
-    from_partner = bool(partner_origin(request)) and not form.cleaned_data["started"]
-    if seconds is None and not from_partner:
+    if seconds is None and not (partner and not form.cleaned_data["started"]):
         # Open over a day, or its token is missing: nothing is stored yet, and
         # the person sees their answers again, to send once more.
         form = form.renewed()
@@ -97,7 +97,7 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
     )
     data = form.signature_data()
     # A listed tag the form carried (cleaned by it), else the partner that posted it.
-    data["source"] = data.get("source") or partner_origin(request)
+    data["source"] = data.get("source") or partner
     services.sign(campaign, data, language=get_language(), ip=client_ip(request), hold=hold)
     return thanks
 
