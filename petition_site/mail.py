@@ -13,10 +13,10 @@ from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 
 BACKENDS = {
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
-    "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
-    "smtp+ssl": "django.core.mail.backends.smtp.EmailBackend",
-    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "smtp": "petition_site.smtp.EmailBackend",
+    "smtp+tls": "petition_site.smtp.EmailBackend",
+    "smtp+ssl": "petition_site.smtp.EmailBackend",
+    "smtps": "petition_site.smtp.EmailBackend",
     "consolemail": "django.core.mail.backends.console.EmailBackend",
     "filemail": "django.core.mail.backends.filebased.EmailBackend",
     "memorymail": "django.core.mail.backends.locmem.EmailBackend",

@@ -12,10 +12,17 @@ from tests.helpers import free_port
 
 
 class Inbox:
-    """Keeps what it accepts; ``refuse`` answers RCPT with a code, ``stall`` delays DATA."""
+    """Keeps what it accepts; ``refuse`` answers RCPT with a code, ``stall`` delays DATA.
 
-    def __init__(self) -> None:
+    With ``pipelining`` the server offers PIPELINING (RFC 2920), as mail relays do,
+    and notes for each RCPT whether the client had sent DATA along with it.
+    """
+
+    def __init__(self, pipelining: bool = False) -> None:
         self.messages: list[EmailMessage] = []
+        self.pipelining = pipelining
+        self.pipelined: list[bool] = []
+        self.refuse_sender: str | None = None
         self.refuse: str | None = None
         self.stall = 0.0
         self.receiving = asyncio.Event()
@@ -26,11 +33,24 @@ class Inbox:
     ) -> list[str]:
         self.connections += 1
         session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
         return responses
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.refuse_sender:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
+        # What the client sent after RCPT and the server has not read yet.
+        self.pipelined.append(b"DATA" in bytes(server._reader._buffer))
         if self.refuse:
             return self.refuse
         envelope.rcpt_tos.append(address)
@@ -67,7 +87,7 @@ class SMTPServer:
     def mailers(self) -> dict[str, Any]:
         return {
             "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "BACKEND": "petition_site.smtp.EmailBackend",
                 "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5},
             }
         }

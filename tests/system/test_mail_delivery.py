@@ -18,9 +18,10 @@ from tests.helpers import free_port
 from tests.system.smtp import Inbox, SMTPServer
 
 
-@pytest.fixture
-def smtp_server(settings) -> Iterator[Inbox]:
-    server = SMTPServer().start()
+@pytest.fixture(params=[False, True], ids=["one reply at a time", "pipelining"])
+def smtp_server(request, settings) -> Iterator[Inbox]:
+    """The mail server, without and with PIPELINING: every test runs against both."""
+    server = SMTPServer(inbox=Inbox(pipelining=request.param)).start()
     settings.MAILERS = server.mailers()
     yield server.inbox
     server.stop()
@@ -187,3 +188,53 @@ def test_a_worker_kept_for_hand_in_files_leaves_the_mail_to_others(
 
     run_tasks()
     assert len(smtp_server.messages) == 1
+
+
+def test_a_server_that_offers_pipelining_gets_the_envelope_in_one_write(
+    campaign, run_tasks, smtp_server
+):
+    for _ in range(3):
+        factories.signature(campaign, Signature.State.PENDING)
+    run_tasks()
+
+    assert len(smtp_server.messages) == 3
+    # DATA had come with each RCPT exactly when the server said it could take it.
+    assert smtp_server.pipelined == [smtp_server.pipelining] * 3
+
+
+def test_after_a_refused_address_the_next_mail_of_the_batch_still_goes_through(
+    campaign, run_tasks, smtp_server, settings
+):
+    settings.MAIL_BATCH_SIZE = 50
+    refused = factories.signature(campaign, Signature.State.PENDING, email="gone@example.org")
+    accepted = factories.signature(campaign, Signature.State.PENDING, email="here@example.org")
+
+    async def refuse_one(server, session, envelope, address, options):  # noqa: ANN001, ANN202
+        if address == "gone@example.org":
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp_server.handle_RCPT = refuse_one  # type: ignore[method-assign]
+    run_tasks()
+
+    refused.refresh_from_db()
+    assert refused.bounce_reason == "550 5.1.1 No such mailbox"
+    assert [m["To"] for m in smtp_server.messages] == [accepted.email]
+
+
+def test_a_refused_sender_is_our_configuration_retried_and_not_the_signers_bounce(
+    client, campaign, sign_data, run_tasks, smtp_server
+):
+    smtp_server.refuse_sender = "553 5.7.1 Sender address rejected: not owned by you"
+    client.post(campaign.get_absolute_url(), sign_data)
+    run_tasks()
+
+    signature = Signature.objects.get()
+    assert (signature.bounced_at, signature.mail_attempts) == (None, 1)
+    assert smtp_server.messages == []
+
+    smtp_server.refuse_sender = None
+    due_now(signature)
+    run_tasks()
+    assert [m["To"] for m in smtp_server.messages] == [signature.email]

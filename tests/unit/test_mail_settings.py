@@ -6,12 +6,12 @@ from petition_site.mail import mailer_from_url
 @pytest.mark.parametrize(
     ("url", "backend", "options"),
     [
-        ("consolemail://", "console", {}),
-        ("memorymail://", "locmem", {}),
-        ("filemail:///var/mail/petition", "filebased", {"file_path": "/var/mail/petition"}),
+        ("consolemail://", "django.core.mail.backends.console", {}),
+        ("memorymail://", "django.core.mail.backends.locmem", {}),
+        ("filemail:///var/mail/petition", "django.core.mail.backends.filebased", {"file_path": "/var/mail/petition"}),
         (
             "smtp://user:p%40ss@mail.example.org:2525",
-            "smtp",
+            "petition_site.smtp",
             {
                 "host": "mail.example.org",
                 "port": 2525,
@@ -24,7 +24,7 @@ from petition_site.mail import mailer_from_url
         ),
         (
             "smtp+tls://mail.example.org:587?timeout=5",
-            "smtp",
+            "petition_site.smtp",
             {
                 "host": "mail.example.org",
                 "port": 587,
@@ -37,7 +37,7 @@ from petition_site.mail import mailer_from_url
 )
 def test_email_url_becomes_a_mailers_entry(url, backend, options):
     mailer = mailer_from_url(url)
-    assert mailer["BACKEND"] == f"django.core.mail.backends.{backend}.EmailBackend"
+    assert mailer["BACKEND"] == f"{backend}.EmailBackend"
     assert mailer["OPTIONS"] == options
 
 
