@@ -273,6 +273,9 @@ CAMPAIGN_CACHE_SECONDS = env.float("CAMPAIGN_CACHE_SECONDS", default=2.0)
 CAMPAIGN_PAGE_MAX_AGE = env.int("CAMPAIGN_PAGE_MAX_AGE", default=30)
 # Each process reads the count it shows on public pages this often at most.
 PAGE_COUNT_SECONDS = env.float("PAGE_COUNT_SECONDS", default=2.0)
+# Each process answers a page any cache may keep from its own copy, before
+# Django, this long at most (petition_site/front_cache.py); 0 turns it off.
+FRONT_CACHE_SECONDS = env.float("FRONT_CACHE_SECONDS", default=2.0)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
 # Hand-in PDFs are split into volumes of this many names (about 100 pages),
 # so the worker's memory stays bounded whatever the batch's size.

@@ -13,6 +13,7 @@ and DATA go in one write: two round trips a mail instead of four.
 """
 
 import binascii
+import contextlib
 import re
 import secrets
 import smtplib
@@ -179,10 +180,8 @@ class PipeliningSMTP(smtplib.SMTP):
             # Waiting for a message we will not send, or closing: only hanging up ends it.
             self.close()
         else:
-            try:
+            with contextlib.suppress(smtplib.SMTPServerDisconnected):
                 self.rset()
-            except smtplib.SMTPServerDisconnected:
-                pass
 
 
 class PipeliningSMTPSSL(PipeliningSMTP, smtplib.SMTP_SSL):

@@ -209,7 +209,7 @@ def test_after_a_refused_address_the_next_mail_of_the_batch_still_goes_through(
     refused = factories.signature(campaign, Signature.State.PENDING, email="gone@example.org")
     accepted = factories.signature(campaign, Signature.State.PENDING, email="here@example.org")
 
-    async def refuse_one(server, session, envelope, address, options):  # noqa: ANN001, ANN202
+    async def refuse_one(server, session, envelope, address, options):
         if address == "gone@example.org":
             return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)

@@ -8,7 +8,11 @@ from petition_site.mail import mailer_from_url
     [
         ("consolemail://", "django.core.mail.backends.console", {}),
         ("memorymail://", "django.core.mail.backends.locmem", {}),
-        ("filemail:///var/mail/petition", "django.core.mail.backends.filebased", {"file_path": "/var/mail/petition"}),
+        (
+            "filemail:///var/mail/petition",
+            "django.core.mail.backends.filebased",
+            {"file_path": "/var/mail/petition"},
+        ),
         (
             "smtp://user:p%40ss@mail.example.org:2525",
             "petition_site.smtp",
