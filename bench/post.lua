@@ -1,8 +1,21 @@
 -- wrk: POST a form to one path per request, counting the answers.
 -- Usage: wrk -tTHREADS ... -s post.lua URL -- MODE STARTED THREADS [PATHS_FILE | PAUSE_MS]
 --   MODE sign:    fresh addresses on every request, to the URL's path
---   MODE rush:    as sign, each connection pausing PAUSE_MS between its requests
+--   MODE rush:    as sign, at a fixed rate: each thread starts a request every
+--                 PAUSE_MS, whatever the earlier ones take (an open schedule, so the
+--                 rate asked is the rate sent while connections are free)
 --   MODE confirm: the next confirmation path from PATHS_FILE each time
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime(int clock, bench_timespec *now);
+]]
+local clock = ffi.new("bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, clock)  -- CLOCK_MONOTONIC
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+
 local threads = {}
 
 function setup(thread)
@@ -19,12 +32,16 @@ function init(args)
   if mode == "confirm" then
     for line in io.lines(args[4]) do table.insert(paths, line) end
   end
-  if mode == "rush" then pause = tonumber(args[4]) end
+  if mode == "rush" then interval = tonumber(args[4]) end
   headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
 end
 
 function delay()
-  return pause or 0
+  if not interval then return 0 end
+  -- Each request takes the thread's next slot and waits for it to come.
+  local now = now_ms()
+  slot = (slot or now) + interval
+  return math.max(0, math.floor(slot - now))
 end
 
 function request()

@@ -290,9 +290,9 @@ def mail_rush(
     with smtp_sink() as (port, finish):
         processes = start_workers(env | {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}, MAIL_WORKERS)
         with peak_rss(peaks, "mail_worker", lambda: [p.pid for p in processes]):
-            # Each connection pauses so that all of them together ask about ``rate``.
-            pause_ms = str(round(connections * 1000 / rate))
-            load = wrk(page, seconds, connections, "rush", page_started(page), pause_ms)
+            # Each wrk thread starts a request every interval: together, ``rate`` a second.
+            interval_ms = f"{THREADS * 1000 / rate:.3f}"
+            load = wrk(page, seconds, connections, "rush", page_started(page), interval_ms)
             deadline = time.monotonic() + 300
             owed = (
                 f"SELECT count(*) FROM signatures_signature WHERE email LIKE 'rush-%%' AND {OWED}"
