@@ -277,6 +277,8 @@ PAGE_COUNT_SECONDS = env.float("PAGE_COUNT_SECONDS", default=2.0)
 # Django, this long at most (petition_site/front_cache.py); 0 turns it off.
 FRONT_CACHE_SECONDS = env.float("FRONT_CACHE_SECONDS", default=2.0)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
+# Threads sending confirmation mail in each worker process.
+MAIL_THREADS = env.int("MAIL_THREADS", default=2)
 # Hand-in PDFs are split into volumes of this many names (about 100 pages),
 # so the worker's memory stays bounded whatever the batch's size.
 BATCH_NAMES_PER_VOLUME = env.int("BATCH_NAMES_PER_VOLUME", default=20_000)

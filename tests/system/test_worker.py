@@ -79,3 +79,13 @@ def test_two_workers_share_a_rush_and_send_each_mail_once(campaign, worker, smtp
     wait_until(lambda: not Signature.objects.filter(emails_delivered=0).exists(), seconds=60)
 
     assert sorted(m["To"] for m in smtp.inbox.messages) == sorted(s.email for s in signatures)
+
+
+def test_the_mail_threads_of_one_worker_send_each_mail_once(campaign, worker, smtp):
+    signatures = [factories.signature(campaign, Signature.State.PENDING) for _ in range(200)]
+    worker(EMAIL_URL=smtp.url, MAIL_THREADS="4", MAIL_BATCH_SIZE="10")
+
+    wait_until(lambda: not Signature.objects.filter(emails_delivered=0).exists(), seconds=60)
+
+    assert sorted(m["To"] for m in smtp.inbox.messages) == sorted(s.email for s in signatures)
+    assert smtp.inbox.connections >= 2  # the threads sent side by side, each on its own

@@ -37,7 +37,13 @@ class LeasedWorker(db_worker.Worker):
         stop = threading.Event()
         threads = [threading.Thread(target=self.requeue_stalled, args=(stop,), daemon=True)]
         if self.mail and not self.batch:
-            threads.append(threading.Thread(target=self.send_mail, args=(stop,), daemon=True))
+            # Each mail waits on the mail server and the database in turn; a
+            # second thread sends while the first waits (each has its own SMTP
+            # and database connection; SKIP LOCKED keeps their claims apart).
+            threads += [
+                threading.Thread(target=self.send_mail, args=(stop,), daemon=True)
+                for _ in range(settings.MAIL_THREADS)
+            ]
         for thread in threads:
             thread.start()
         try:
@@ -65,8 +71,21 @@ class LeasedWorker(db_worker.Worker):
 
     def drain_mail(self) -> None:
         """Send every mail that is due, then return (``--batch``)."""
+
+        def drain() -> None:
+            try:
+                while mailing.deliver_due().total():
+                    pass
+            finally:
+                close_old_connections()
+
+        threads = [threading.Thread(target=drain) for _ in range(settings.MAIL_THREADS - 1)]
+        for thread in threads:
+            thread.start()
         while mailing.deliver_due().total():
             pass
+        for thread in threads:
+            thread.join()
 
     def requeue_stalled(self, stop: threading.Event) -> None:
         lease = timedelta(seconds=settings.TASK_LEASE_SECONDS)
