@@ -271,10 +271,12 @@ def worker_rate(env: dict, workers: int, seconds: int, peaks: dict) -> dict:
     # workers' start-up (Django's, about a second) is not sending.
     times = sorted(at for _address, at in accepted)
     sending = times[-1] - times[0] if len(times) > 1 else elapsed
+    mails = Counter(address for address, _at in accepted)
     return {
         "workers": workers,
         "queued": queued,
         "sent": len(accepted),
+        "mailed_twice": sum(1 for n in mails.values() if n > 1),
         "seconds": elapsed,
         "sending_seconds": sending,
         "per_second": (len(accepted) - 1) / sending if len(times) > 1 else 0.0,
@@ -490,7 +492,7 @@ def report(results: dict) -> None:
     print(
         f"mail workers ({w['workers']}): {w['sent']} of {w['queued']} owed mails in "
         f"{w['sending_seconds']:.1f} s of sending = {w['per_second']:.0f}/s "
-        f"(signing took {s['rps']:.0f}/s)"
+        f"(signing took {s['rps']:.0f}/s); mailed twice {w['mailed_twice']}"
     )
     r = results["mail_rush"]
     print(
