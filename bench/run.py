@@ -431,7 +431,7 @@ def main() -> None:
         results["mail_worker"] = worker_rate(env, MAIL_WORKERS, 30, peaks)
         # A rush at half the signing rate, with the mail workers running alongside.
         results["mail_rush"] = mail_rush(
-            env, page, sign["rps"] / 2, 16, options.rush_seconds, peaks
+            env, page, sign["rps"] / 2, options.connections, options.rush_seconds, peaks
         )
 
         pending = sql(
