@@ -1,6 +1,7 @@
 -- wrk: POST a form to one path per request, counting the answers.
 -- Usage: wrk -tTHREADS ... -s post.lua URL -- MODE STARTED THREADS [PATHS_FILE | PAUSE_MS]
 --   MODE sign:    fresh addresses on every request, to the URL's path
+--   MODE warm:    as sign, with addresses of its own, to warm every worker first
 --   MODE rush:    as sign, at a fixed rate: each thread starts a request every
 --                 PAUSE_MS, whatever the earlier ones take (an open schedule, so the
 --                 rate asked is the rate sent while connections are free)
@@ -46,7 +47,7 @@ end
 
 function request()
   n = n + 1
-  if mode == "sign" or mode == "rush" then
+  if mode == "sign" or mode == "warm" or mode == "rush" then
     local body = "started=" .. started ..
       "&first_name=Bench&last_name=Signer" .. id .. "x" .. n ..
       "&email=" .. mode .. "-" .. id .. "-" .. n .. "%40example.org&country=DE&consent=on"
