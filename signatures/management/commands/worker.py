@@ -6,7 +6,7 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils.autoreload import run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
@@ -70,21 +70,15 @@ class LeasedWorker(db_worker.Worker):
                 stop.wait(self.interval)
 
     def drain_mail(self) -> None:
-        """Send every mail that is due, then return (``--batch``)."""
-
-        def drain() -> None:
-            try:
-                while mailing.deliver_due().total():
-                    pass
-            finally:
-                close_old_connections()
-
-        threads = [threading.Thread(target=drain) for _ in range(settings.MAIL_THREADS - 1)]
-        for thread in threads:
+        """Send every mail that is due, from ``MAIL_THREADS`` threads, then return (``--batch``)."""
+        helpers = [
+            threading.Thread(target=drain, kwargs={"own_connection": True})
+            for _ in range(settings.MAIL_THREADS - 1)
+        ]
+        for thread in helpers:
             thread.start()
-        while mailing.deliver_due().total():
-            pass
-        for thread in threads:
+        drain(own_connection=False)
+        for thread in helpers:
             thread.join()
 
     def requeue_stalled(self, stop: threading.Event) -> None:
@@ -99,6 +93,16 @@ class LeasedWorker(db_worker.Worker):
                 close_old_connections()
             if stop.wait(every):
                 return
+
+
+def drain(*, own_connection: bool) -> None:
+    """Send due mail until none is left; a thread of its own closes its connections after."""
+    try:
+        while mailing.deliver_due().total():
+            pass
+    finally:
+        if own_connection:
+            connections.close_all()  # this thread's; the thread ends here
 
 
 class Command(db_worker.Command):
