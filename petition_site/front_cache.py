@@ -53,9 +53,13 @@ class Copy:
     expires: float
 
 
-def takes_gzip(environ: dict[str, Any]) -> bool:
-    # As the view decides (signatures.pages.shared_response).
-    return "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+def takes_gzip(accept_encoding: str) -> bool:
+    """Whether a client that sent ``accept_encoding`` gets the gzipped page.
+
+    The one test for it: the views (signatures.pages.shared_response) choose the
+    variant with it, and the copies here are keyed by it.
+    """
+    return "gzip" in accept_encoding
 
 
 def lifetime(headers: list[tuple[str, str]], longest: float) -> float:
@@ -106,7 +110,7 @@ class FrontCache:
             environ.get("HTTP_X_FORWARDED_PROTO", ""),
             environ.get("HTTP_HOST", ""),
             environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
-            "gzip" if takes_gzip(environ) else "",
+            "gzip" if takes_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")) else "",
         )
         now = self.clock()
         copy = self.copies.get(key)

@@ -23,6 +23,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.csp import CSP
 from django.utils.translation import get_language
 
+from petition_site.front_cache import takes_gzip
 from signatures import counts
 from signatures.forms import SignatureForm
 from signatures.models import Campaign
@@ -132,7 +133,7 @@ def shared_response(request: HttpRequest, page: SharedPage) -> HttpResponse:
     not_modified = get_conditional_response(request, etag=page.etag)
     if not_modified is not None:
         response = not_modified
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+    elif takes_gzip(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(page.gzipped)
         response["Content-Encoding"] = "gzip"
     else:
