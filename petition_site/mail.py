@@ -41,12 +41,24 @@ def mailer_from_url(url: str) -> dict[str, Any]:
         options["use_tls"] = scheme == "smtp+tls"
         options["use_ssl"] = scheme in {"smtp+ssl", "smtps"}
         query = parse_qs(parts.query)
-        options["timeout"] = int(query.get("timeout", ["10"])[0])
+        options["timeout"] = float(query.get("timeout", ["10"])[0])
     elif scheme == "filemail":
         options["file_path"] = unquote(parts.netloc + parts.path)
         if not options["file_path"]:
             raise ValueError("EMAIL_URL filemail:// needs a directory, e.g. filemail:///var/mail")
     return {"BACKEND": BACKENDS[scheme], "OPTIONS": options}
+
+
+# The replies one send may wait for, each up to the timeout: connecting, the
+# greeting, EHLO, STARTTLS and EHLO again, a two-step login, MAIL, RCPT, DATA,
+# the message's end, and one to spare.
+REPLIES_PER_SEND = 12
+
+
+def send_seconds(mailer: dict[str, Any]) -> float:
+    """The longest one mail can take through ``mailer`` before its timeout ends it."""
+    timeout = mailer.get("OPTIONS", {}).get("timeout") or 10
+    return float(timeout * REPLIES_PER_SEND)
 
 
 class KeptConnection(threading.local):

@@ -10,7 +10,7 @@ from django.utils.csp import CSP
 from sentry_sdk.integrations.django import DjangoIntegration
 
 from petition_site.logs import scrub_breadcrumb, scrub_event
-from petition_site.mail import mailer_from_url
+from petition_site.mail import REPLIES_PER_SEND, mailer_from_url, send_seconds
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -286,7 +286,16 @@ MAIL_RETRY_SECONDS = env.int("MAIL_RETRY_SECONDS", default=60)  # first back-off
 # Mails a worker claims at once and sends over one connection, and how long
 # it holds them: a worker that dies leaves them to another after the lease.
 MAIL_BATCH_SIZE = env.int("MAIL_BATCH_SIZE", default=50)
-MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=120)
+# The lease is renewed as a batch goes, so a slow server never gets a mail
+# twice; it must outlast the longest single send (every reply at the timeout).
+MAIL_LEASE_SECONDS = env.int("MAIL_LEASE_SECONDS", default=300)
+MAIL_SEND_SECONDS = send_seconds(MAILERS["default"])
+if MAIL_LEASE_SECONDS <= MAIL_SEND_SECONDS:
+    raise ImproperlyConfigured(
+        f"MAIL_LEASE_SECONDS ({MAIL_LEASE_SECONDS}) must be longer than one mail can take: "
+        f"{MAIL_SEND_SECONDS:g} s ({REPLIES_PER_SEND} SMTP replies at EMAIL_URL's timeout). "
+        "Raise MAIL_LEASE_SECONDS or lower the timeout (EMAIL_URL=smtp://host?timeout=5)."
+    )
 # A task running longer than this is taken for one whose worker died, and
 # run again by another worker (manage.py worker). Tasks finish in seconds.
 TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=120)

@@ -6,8 +6,11 @@ resend for another), and a worker may take it once ``mail_due_at`` has passed.
 A worker claims a batch of due rows at once (``FOR UPDATE SKIP LOCKED``) and
 moves their ``mail_due_at`` past a lease, so no other worker takes them; it
 sends them over one kept SMTP connection and records each delivery as it
-happens. A worker that dies leaves at most the mail it was sending to be sent
-again (with the same Message-ID) once the lease is over.
+happens. Before each mail it checks that the lease still has time for one
+whole send, and renews it for the rows it still holds when not (``Lease``):
+a slow server makes a batch slow, never sent twice. A worker that dies leaves
+at most the mail it was sending to be sent again (with the same Message-ID)
+once the lease is over.
 """
 
 import logging
@@ -34,6 +37,14 @@ class Delivery(StrEnum):
     BOUNCED = "bounced"  # refused for good (5xx), or given up after MAIL_RETRY_LIMIT tries
     RETRY = "retry"  # the server could not take it now: due again after a back-off
     DEFERRED = "deferred"  # not tried: the server failed on an earlier mail of the batch
+    LOST_LEASE = "lost lease"  # not tried: another worker holds it now
+
+
+def recipient_only(exc: Exception) -> bool:
+    """Whether the server refused this one address for now (greylisting), not every mail."""
+    return isinstance(exc, smtplib.SMTPRecipientsRefused) and not any(
+        code == 421 for code, _message in exc.recipients.values()
+    )
 
 
 def permanent_refusal(exc: Exception) -> str | None:
@@ -61,9 +72,45 @@ def ask_for_mail(signature_id: int) -> None:
     Signature.objects.filter(pk=signature_id).update(mail_due_at=due_now(timezone.now()))
 
 
-def claim(limit: int, now: datetime | None = None) -> list[int]:
+class Lease:
+    """The mails a worker holds, until ``end``: each row's ``mail_due_at`` is ``end``.
+
+    ``end`` is the worker's token: no other claim of the same row can end at
+    the same microsecond, because it can only begin after this one ended.
+    """
+
+    def __init__(self, ids: list[int], end: datetime) -> None:
+        self.held = set(ids)
+        self.end = end
+
+    def holds(self, pk: int) -> bool:
+        """Whether this worker may send ``pk``'s mail now; renews the lease if it runs short.
+
+        The lease must outlast the send that may follow: ``MAIL_SEND_SECONDS``,
+        the longest one mail can take before the SMTP timeout ends it.
+        """
+        now = timezone.now()
+        if self.end - now < timedelta(seconds=settings.MAIL_SEND_SECONDS):
+            end = now + timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+            mine = Signature.objects.filter(pk__in=self.held, mail_due_at=self.end)
+            mine.update(mail_due_at=end)
+            self.held = set(
+                Signature.objects.filter(pk__in=self.held, mail_due_at=end).values_list(
+                    "pk", flat=True
+                )
+            )
+            self.end = end
+        return pk in self.held
+
+    def release(self, pk: int) -> None:
+        """``pk``'s row is recorded: its ``mail_due_at`` is no longer the lease's."""
+        self.held.discard(pk)
+
+
+def claim_mail(limit: int, now: datetime | None = None) -> Lease:
     """Take up to ``limit`` due mails for this worker, for ``MAIL_LEASE_SECONDS``."""
     now = now or timezone.now()
+    lease_end = now + timedelta(seconds=settings.MAIL_LEASE_SECONDS)
     with transaction.atomic():
         due = (
             Signature.objects.mail_due(now)
@@ -73,14 +120,14 @@ def claim(limit: int, now: datetime | None = None) -> list[int]:
         )
         ids = list(due)
         if ids:
-            lease_end = now + timedelta(seconds=settings.MAIL_LEASE_SECONDS)
             Signature.objects.filter(pk__in=ids).update(mail_due_at=lease_end)
-    return ids
+    return Lease(ids, lease_end)
 
 
 def deliver_due(limit: int | None = None) -> Counter[Delivery]:
     """Claim a batch of due mails and send them over one connection; what became of each."""
-    ids = claim(limit or settings.MAIL_BATCH_SIZE)
+    lease = claim_mail(limit or settings.MAIL_BATCH_SIZE)
+    ids = sorted(lease.held)
     outcomes: Counter[Delivery] = Counter()
     if not ids:
         return outcomes
@@ -92,7 +139,7 @@ def deliver_due(limit: int | None = None) -> Counter[Delivery]:
     for signature in signatures:
         signature.campaign = campaigns[signature.campaign_id]
     with records_not_awaited():
-        _deliver_batch(signatures, outcomes)
+        _deliver_batch(signatures, lease, outcomes)
     return outcomes
 
 
@@ -117,34 +164,42 @@ def records_not_awaited() -> Iterator[None]:
             cursor.execute("RESET synchronous_commit")
 
 
-def _deliver_batch(signatures: list[Signature], outcomes: Counter[Delivery]) -> None:
+def _deliver_batch(signatures: list[Signature], lease: Lease, outcomes: Counter[Delivery]) -> None:
     server_failed = False
     for signature in signatures:
+        if not lease.holds(signature.pk):
+            outcomes[Delivery.LOST_LEASE] += 1
+            continue
+        lease.release(signature.pk)
         if server_failed:
             # Give the server a moment; these tried nothing, so they lose no attempt.
             due = timezone.now() + retry_delay(1)
             Signature.objects.filter(pk=signature.pk).update(mail_due_at=due)
             outcomes[Delivery.DEFERRED] += 1
             continue
-        outcome = deliver(signature)
+        outcome, server_failed = deliver(signature)
         outcomes[outcome] += 1
-        server_failed = outcome is Delivery.RETRY
 
 
-def deliver(signature: Signature) -> Delivery:
-    """Send the mail ``signature`` is owed and record what came of it."""
+def deliver(signature: Signature) -> tuple[Delivery, bool]:
+    """Send the mail ``signature`` is owed and record what came of it.
+
+    Also says whether the server itself failed (so the rest of a batch waits),
+    rather than refusing this one address for now, as greylisting does.
+    """
     owed = signature.emails_sent
     if signature.emails_delivered >= owed:
-        return Delivery.NOT_OWED
+        return Delivery.NOT_OWED, False
     try:
         emails.send_confirmation(signature)
     except OSError as exc:  # smtplib.SMTPException is an OSError
-        return _failed(signature, exc)
+        outcome = _failed(signature, exc)
+        return outcome, outcome is Delivery.RETRY and not recipient_only(exc)
     # Only up to the number sent: a resend asked for meanwhile stays owed, and due.
     Signature.objects.filter(pk=signature.pk, emails_delivered__lt=owed).update(
         emails_delivered=owed, mail_attempts=0, mail_due_at=timezone.now()
     )
-    return Delivery.SENT
+    return Delivery.SENT, False
 
 
 def _failed(signature: Signature, exc: OSError) -> Delivery:

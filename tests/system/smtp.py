@@ -12,7 +12,8 @@ from tests.helpers import free_port
 
 
 class Inbox:
-    """Keeps what it accepts; ``refuse`` answers RCPT with a code, ``stall`` delays DATA.
+    """Keeps what it accepts; ``refuse`` answers RCPT with a code, ``stall`` delays DATA,
+    ``slow_rcpt`` delays each RCPT and ``greylisted`` addresses get a 451.
 
     With ``pipelining`` the server offers PIPELINING (RFC 2920), as mail relays do,
     and notes for each RCPT whether the client had sent DATA along with it.
@@ -25,6 +26,8 @@ class Inbox:
         self.refuse_sender: str | None = None
         self.refuse: str | None = None
         self.stall = 0.0
+        self.slow_rcpt = 0.0  # seconds before each RCPT is answered
+        self.greylisted: set[str] = set()  # addresses answered 451 for now
         self.receiving = asyncio.Event()
         self.connections = 0  # sessions that said EHLO
 
@@ -51,8 +54,11 @@ class Inbox:
     ) -> str:
         # What the client sent after RCPT and the server has not read yet.
         self.pipelined.append(b"DATA" in bytes(server._reader._buffer))
+        await asyncio.sleep(self.slow_rcpt)
         if self.refuse:
             return self.refuse
+        if address in self.greylisted:
+            return "451 4.7.1 Greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

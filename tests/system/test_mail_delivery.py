@@ -233,3 +233,20 @@ def test_after_a_refused_address_the_next_mail_of_the_batch_still_goes_through(
     refused.refresh_from_db()
     assert refused.bounce_reason == "550 5.1.1 No such mailbox"
     assert [m["To"] for m in smtp_server.messages] == [accepted.email]
+
+
+def test_a_greylisted_address_waits_alone_and_the_rest_of_its_batch_goes_out_at_once(
+    campaign, run_tasks, smtp_server, settings
+):
+    settings.MAIL_BATCH_SIZE = 50
+    greylisted = factories.signature(campaign, Signature.State.PENDING, email="grey@example.org")
+    others = [factories.signature(campaign, Signature.State.PENDING) for _ in range(19)]
+    smtp_server.greylisted = {greylisted.email}
+
+    run_tasks()
+
+    assert sorted(m["To"] for m in smtp_server.messages) == sorted(s.email for s in others)
+    greylisted.refresh_from_db()
+    assert (greylisted.emails_delivered, greylisted.mail_attempts) == (0, 1)
+    assert greylisted.mail_due_at > timezone.now()  # its own retry, after a back-off
+    assert not Signature.objects.mail_due(timezone.now()).exists()

@@ -29,6 +29,17 @@ def test_deploy_check_passes_with_production_values():
     assert result.returncode == 0, result.stderr
 
 
+def test_a_mail_lease_shorter_than_one_send_is_refused_at_start():
+    result = run_manage(
+        "check",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        EMAIL_URL="smtp://mail.example.org:25?timeout=30",
+        MAIL_LEASE_SECONDS="120",
+    )
+    assert result.returncode != 0
+    assert "MAIL_LEASE_SECONDS (120) must be longer than one mail can take: 360 s" in result.stderr
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests, never in deployment.
     unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}

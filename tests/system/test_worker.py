@@ -89,3 +89,19 @@ def test_the_mail_threads_of_one_worker_send_each_mail_once(campaign, worker, sm
 
     assert sorted(m["To"] for m in smtp.inbox.messages) == sorted(s.email for s in signatures)
     assert smtp.inbox.connections >= 2  # the threads sent side by side, each on its own
+
+
+def test_a_batch_that_outlasts_its_lease_is_renewed_and_each_mail_goes_out_once(
+    campaign, worker, smtp
+):
+    # 30 mails at 0.6 s a RCPT take 18 s; the lease is 13 s (one send is 12 s at most).
+    smtp.inbox.slow_rcpt = 0.6
+    signatures = [factories.signature(campaign, Signature.State.PENDING) for _ in range(30)]
+    url = f"smtp://127.0.0.1:{smtp.port}?timeout=1"
+    for _ in range(2):
+        worker(EMAIL_URL=url, MAIL_BATCH_SIZE="30", MAIL_LEASE_SECONDS="13", MAIL_THREADS="1")
+
+    wait_until(lambda: not Signature.objects.filter(emails_delivered=0).exists(), seconds=60)
+    time.sleep(1.5)  # a second claim of the same rows would be sending by now
+
+    assert sorted(m["To"] for m in smtp.inbox.messages) == sorted(s.email for s in signatures)
