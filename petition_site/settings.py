@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Origin and Fetch Metadata, not a token: see petition_site/csrf.py.
     "petition_site.csrf.OriginCsrfMiddleware",
+    # ... and Django's token as well on staff URLs.
+    "petition_site.csrf.StaffTokenMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -9,6 +9,7 @@ the signing form posted from a partner site (``PARTNER_ORIGINS``).
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -115,3 +116,42 @@ def test_a_cross_site_post_to_an_admin_action_is_refused_even_with_the_admin_s_t
     assert own.status_code == 302
     signature.refresh_from_db()
     assert signature.state == Signature.State.REJECTED
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/auth/user/add/",
+        "/admin/two-factor/",
+        "/admin/signatures/signature/",
+    ],
+)
+def test_a_staff_post_without_django_s_token_is_refused_even_without_browser_headers(
+    browser, admin_user, url
+):
+    # No token, no Origin, no Sec-Fetch-Site: an old browser or a plugin's request.
+    browser.force_login(admin_user)
+    response = browser.post(url, {"username": "intruder", "password1": "x", "password2": "x"})
+
+    assert response.status_code == 403
+    assert not User.objects.filter(username="intruder").exists()
+
+
+def test_a_staff_post_with_django_s_token_still_works_without_browser_headers(browser, admin_user):
+    browser.force_login(admin_user)
+    page = browser.get("/admin/auth/user/add/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    password = "a-long-staff-password-7f3k"
+    response = browser.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "colleague",
+            "password1": password,
+            "password2": password,
+            "usable_password": "true",
+            "csrfmiddlewaretoken": token,
+        },
+    )
+
+    assert response.status_code == 302
+    assert User.objects.filter(username="colleague").exists()
