@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseForbidden
 from django.middleware.csrf import CsrfViewMiddleware
 from modern_csrf.middleware import ModernCsrfViewMiddleware
 
@@ -74,13 +74,10 @@ class StaffTokenMiddleware(CsrfViewMiddleware):
         callback: Callable[..., Any],
         callback_args: tuple[Any, ...],
         callback_kwargs: dict[str, Any],
-    ) -> HttpResponseBase | None:
+    ) -> HttpResponseForbidden | None:
         if not is_staff_url(request):
             return None
-        verdict: HttpResponseBase | None = super().process_view(
-            request, callback, callback_args, callback_kwargs
-        )
-        return verdict
+        return super().process_view(request, callback, callback_args, callback_kwargs)
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -37,12 +38,12 @@ def message_id(kind: str, key: str) -> str:
 
 def send(name: str, to: str, ctx: dict[str, Any], language: str, msgid: str) -> None:
     with translation.override(language):
-        subject = render_to_string(f"emails/{name}-subject.html", ctx).strip()
+        subject = render_subject(name, ctx)
         text = render_to_string(f"emails/{name}-body-text.html", ctx)
         html = render_to_string(f"emails/{name}-body-html.html", ctx)
     headers = {"Auto-Submitted": "auto-generated", "Message-ID": msgid}
     message = EmailMultiAlternatives(
-        " ".join(subject.split()),
+        subject,
         text,
         from_email=sender(),
         to=[to],
@@ -51,6 +52,12 @@ def send(name: str, to: str, ctx: dict[str, Any], language: str, msgid: str) -> 
     )
     message.attach_alternative(html, "text/html")
     kept_connection.send(message)
+
+
+def render_subject(name: str, ctx: dict[str, Any]) -> str:
+    """The subject as plain text on one line: a header is not HTML, so nothing is escaped."""
+    template = get_template(f"emails/{name}-subject.html").template  # type: ignore[attr-defined]
+    return " ".join(template.render(Context(ctx, autoescape=False)).split())
 
 
 def language_of(signature: Signature) -> str:
