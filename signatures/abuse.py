@@ -119,17 +119,32 @@ def altcha_challenge() -> dict[str, Any]:
     return challenge
 
 
-def _puzzle(payload: str) -> str:
+# A solution's fields and their types: anything else is refused before the
+# altcha library reads it (it expects these and fails on others).
+ALTCHA_FIELDS = {"algorithm": str, "challenge": str, "number": int, "salt": str, "signature": str}
+
+
+def _solution(payload: str) -> dict[str, Any] | None:
+    """The browser's solution, decoded, if it has the shape of one."""
     try:
-        salt = json.loads(base64.b64decode(payload))["salt"]
-    except (ValueError, TypeError, KeyError):
-        return ""
-    return hashlib.sha256(str(salt).encode()).hexdigest()
+        solution = json.loads(base64.b64decode(payload, validate=True))
+    except ValueError:  # binascii.Error and JSONDecodeError (and bad UTF-8) are ValueErrors
+        return None
+    if not isinstance(solution, dict) or not all(
+        type(solution.get(name)) is kind for name, kind in ALTCHA_FIELDS.items()
+    ):
+        return None
+    return solution
+
+
+def _puzzle(payload: str) -> str:
+    solution = _solution(payload)
+    return hashlib.sha256(solution["salt"].encode()).hexdigest() if solution else ""
 
 
 def altcha_solved(payload: str) -> bool:
     """The puzzle is solved, unexpired, and its solution not used before."""
-    if not payload or len(payload) > 2000:
+    if not payload or len(payload) > 2000 or _solution(payload) is None:
         return False
     try:
         ok, _error = altcha.verify_solution(payload, _altcha_key(), check_expires=True)

@@ -9,12 +9,16 @@ refused outright: it would reach the same mailbox while looking different.
 import unicodedata
 
 import idna
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 # Control, format (soft hyphen, zero-width space, bidi marks), private-use,
 # unassigned and separator characters: none belongs in an address.
 INVISIBLE = {"Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs"}
 GMAIL = {"gmail.com", "googlemail.com"}
+# Names reserved for local or test use (RFC 2606, RFC 6761, RFC 6762): no
+# mail we send there reaches anyone. ".example" is allowed in DEBUG, for demos.
+RESERVED = {"localhost", "local", "invalid", "test"}
 
 
 class InvalidAddress(ValueError):
@@ -33,7 +37,19 @@ def normalise(address: str) -> str:
         ascii_domain = idna.encode(domain.rstrip("."), uts46=True).decode("ascii")
     except idna.IDNAError as exc:
         raise InvalidAddress(_("The part after @ is not a valid domain name.")) from exc
-    return f"{unicodedata.normalize('NFC', local)}@{ascii_domain.lower()}"
+    ascii_domain = ascii_domain.lower()
+    if not deliverable(ascii_domain):
+        raise InvalidAddress(
+            _("We cannot send mail to this address. Please check the part after @.")
+        )
+    return f"{unicodedata.normalize('NFC', local)}@{ascii_domain}"
+
+
+def deliverable(domain: str) -> bool:
+    """Whether mail from us can reach ``domain``: a name with a dot, not a reserved one."""
+    labels = domain.split(".")
+    reserved = RESERVED if settings.DEBUG else RESERVED | {"example"}
+    return len(labels) > 1 and all(labels) and labels[-1] not in reserved and domain != "localhost"
 
 
 def canonical_email(address: str) -> str:

@@ -92,7 +92,8 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
     hold = abuse.hold_reason(
         by_client,
         by_address,
-        abuse.check_fill_time(seconds) if seconds is not None else abuse.HoldReason.NONE,
+        # A partner's form without a start token could not be timed: a moderator looks.
+        abuse.check_fill_time(seconds) if seconds is not None else abuse.HoldReason.UNCHECKED,
         abuse.spend_form_token(form.cleaned_data["started"]),
     )
     data = form.signature_data()
@@ -105,8 +106,11 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
 def _after_signing(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpResponse:
     """Our thanks page, or the partner's own page when its form names one (``next``)."""
     back = request.POST.get("next", "")
-    parts = urlsplit(back)
-    if f"{parts.scheme}://{parts.netloc}" in settings.PARTNER_ORIGINS:
+    try:
+        parts = urlsplit(back)
+    except ValueError:  # "http://[" and the like: no partner's page
+        parts = None
+    if parts and f"{parts.scheme}://{parts.netloc}" in settings.PARTNER_ORIGINS:
         return HttpResponseRedirect(back)
     return redirect("signatures:embed_thanks" if embedded else "signatures:thanks", campaign.slug)
 

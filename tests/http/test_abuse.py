@@ -334,3 +334,29 @@ def test_clients_in_different_networks_have_limits_of_their_own(
     ]
     assert all(a.status_code == 302 for a in answers)
     assert not Signature.objects.filter(state="held").exists()
+
+
+@pytest.mark.parametrize(
+    "solution",
+    [
+        {"salt": 1},
+        {"salt": [1]},
+        {"salt": {}},
+        [1, 2],
+        "text",
+        12345678901234567890123,
+    ],
+    ids=["salt-integer", "salt-list", "salt-object", "list", "string", "big-number"],
+)
+def test_a_malformed_puzzle_solution_is_refused_with_the_form_not_a_server_error(
+    client, make_campaign, sign_data, solution
+):
+    campaign = make_campaign(proof_of_work=True)
+    fields = {"algorithm": "SHA-256", "challenge": "a", "number": 1, "signature": "b"}
+    body = fields | solution if isinstance(solution, dict) else solution
+    payloads = [base64.b64encode(json.dumps(body).encode()).decode(), "%%not base64%%"]
+    for payload in payloads:
+        response = client.post(campaign.get_absolute_url(), sign_data | {"altcha": payload})
+        assert response.status_code == 200
+        assert "not a robot" in response.content.decode()
+    assert not Signature.objects.exists()

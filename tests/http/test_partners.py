@@ -66,15 +66,22 @@ def test_signing_in_the_frame_stays_in_the_frame_and_records_the_link_s_tag(
     assert parse_csp(thanks["Content-Security-Policy"])["frame-ancestors"] == PARTNER
 
 
-def test_a_partner_s_own_form_signs_and_records_the_partner(browser, campaign, sign_data):
-    response = browser.post(
-        campaign.get_absolute_url(), partner_form(sign_data), headers=FROM_PARTNER
-    )
+@pytest.mark.parametrize("started", [None, ""], ids=["no start token", "an empty one"])
+def test_a_partner_s_own_form_signs_records_the_partner_and_is_held_as_unchecked(
+    browser, campaign, sign_data, started
+):
+    # Its form could not be timed or its token spent: a moderator looks before it counts.
+    data = partner_form(sign_data) | ({} if started is None else {"started": started})
+    response = browser.post(campaign.get_absolute_url(), data, headers=FROM_PARTNER)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("signatures:thanks", args=[campaign.slug])
     signature = Signature.objects.get()
-    assert (signature.source, signature.state, signature.hold_reason) == (PARTNER, "pending", "")
+    assert (signature.source, signature.state, signature.hold_reason) == (
+        PARTNER,
+        "held",
+        "unchecked",
+    )
 
 
 def test_a_partner_may_send_its_signers_back_to_its_own_page(browser, campaign, sign_data):
@@ -92,6 +99,16 @@ def test_nobody_else_can_use_the_site_to_redirect(browser, campaign, sign_data):
         headers={"Sec-Fetch-Site": "same-origin"},
     )
     assert response["Location"] == reverse("signatures:thanks", args=[campaign.slug])
+
+
+def test_a_partner_s_next_that_is_no_address_still_signs_and_thanks(browser, campaign, sign_data):
+    response = browser.post(
+        campaign.get_absolute_url(),
+        partner_form(sign_data) | {"next": "http://["},
+        headers=FROM_PARTNER,
+    )
+    assert response["Location"] == reverse("signatures:thanks", args=[campaign.slug])
+    assert Signature.objects.get().email == "Ada.Lovelace@example.org"
 
 
 def test_a_tag_that_is_not_on_the_list_is_not_recorded(client, campaign, sign_data):

@@ -47,3 +47,28 @@ def test_a_domain_is_stored_in_its_ascii_form_and_the_local_part_as_typed():
 def test_a_domain_idna_refuses_is_refused():
     with pytest.raises(InvalidAddress, match="domain"):
         normalise("ada@exa_mple..net")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "root@localhost",
+        "ada@intranet",
+        "ada@printer.local",
+        "ada@site.invalid",
+        "ada@mail.test",
+        "ada@amnesty.example",
+        "ada@mail.localhost",
+    ],
+)
+def test_an_address_no_mail_from_us_can_reach_is_refused(typed, settings):
+    settings.DEBUG = False
+    with pytest.raises(InvalidAddress, match="We cannot send mail to this address"):
+        normalise(typed)
+
+
+def test_example_domains_are_allowed_while_developing(settings):
+    settings.DEBUG = True
+    assert normalise("ada@amnesty.example") == "ada@amnesty.example"
+    with pytest.raises(InvalidAddress):
+        normalise("root@localhost")
