@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,26 @@ class DetailsFields(forms.Form):
 
     # The error summary names a field shortly: not by a whole consent sentence.
     short_labels: ClassVar[dict[str, "StrOrPromise"]] = {}
+
+    def clean(self) -> dict[str, Any]:
+        # Django reads bytes that are not UTF-8 as U+FFFD: the text is not what was typed.
+        data = self.data
+        values = (
+            data.lists() if isinstance(data, QueryDict) else ((k, [v]) for k, v in data.items())
+        )
+        if any("\ufffd" in str(value) for _name, listed in values for value in listed):
+            raise forms.ValidationError(
+                _(
+                    "Some characters could not be read, so nothing was saved. "
+                    "Please check your answers and type any odd characters again."
+                ),
+                code="unreadable",
+            )
+        return super().clean()
+
+    def unreadable(self) -> bool:
+        """Sent in bytes that are not UTF-8 (the answer is then a 400)."""
+        return self.has_error(forms.forms.NON_FIELD_ERRORS, "unreadable")
 
     def summary(self) -> list[tuple[str, str, str]]:
         """(input id, short label, message) for every field error, in the form's order."""

@@ -95,7 +95,7 @@ def render_campaign(
     if embedded:
         ctx |= {"embedded": True, "form_action": reverse("signatures:embed", args=[campaign.slug])}
     template = "signatures/embed.html" if embedded else "signatures/campaign.html"
-    return render(request, template, ctx | extra)
+    return render(request, template, ctx | extra, status=400 if form.unreadable() else 200)
 
 
 def blank_campaign_page(

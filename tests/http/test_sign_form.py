@@ -1,5 +1,7 @@
 """Every bad input gets a clear error next to its field and stores nothing."""
 
+from urllib.parse import urlencode
+
 import pytest
 
 from signatures.models import Signature
@@ -165,3 +167,16 @@ def test_french_puts_a_no_break_space_before_the_colon(client, campaign, sign_da
     answer = client.post(f"/fr/{campaign.slug}/", sign_data | {"last_name": ""})
 
     assert "Nom\u00a0: " in answer.content.decode()
+
+
+def test_a_name_sent_in_bytes_that_are_not_utf8_is_refused_not_altered(client, campaign, sign_data):
+    body = urlencode(sign_data | {"first_name": "X"}).replace("first_name=X", "first_name=J%FCrgen")
+
+    response = client.post(
+        campaign.get_absolute_url(), body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert "Some characters could not be read, so nothing was saved." in response.content.decode()
+    assert 'name="email"' in response.content.decode()  # the form, shown again
+    assert not Signature.objects.exists()

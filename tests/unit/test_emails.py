@@ -5,9 +5,7 @@ from signatures.models import Signature
 from tests import factories
 
 
-def test_a_subject_keeps_ampersands_and_apostrophes_as_typed_on_one_line(
-    make_campaign, mailoutbox
-):
+def test_a_subject_keeps_ampersands_and_apostrophes_as_typed_on_one_line(make_campaign, mailoutbox):
     campaign = make_campaign(title="Drop the charges & free the press:\n Assange's case")
     signature = factories.signature(campaign, Signature.State.PENDING)
 
