@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import get_language
@@ -116,11 +117,11 @@ class DetailsFields(forms.Form):
                 ),
                 code="unreadable",
             )
-        return super().clean()
+        return self.cleaned_data
 
     def unreadable(self) -> bool:
         """Sent in bytes that are not UTF-8 (the answer is then a 400)."""
-        return self.has_error(forms.forms.NON_FIELD_ERRORS, "unreadable")
+        return self.has_error(NON_FIELD_ERRORS, "unreadable")
 
     def summary(self) -> list[tuple[str, str, str]]:
         """(input id, short label, message) for every field error, in the form's order."""

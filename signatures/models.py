@@ -268,6 +268,11 @@ class Signature(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff confirmed it without its owner's e-mail proof ("Confirm
+    # without e-mail proof"): the audit log says who.
+    confirmed_by_staff_at = models.DateTimeField(
+        _("confirmed by staff without e-mail proof"), null=True, blank=True, editable=False
+    )
     # Mails queued, and mails the mail server accepted: a restarted worker
     # skips a mail whose number is already delivered.
     emails_sent = models.PositiveSmallIntegerField(default=0)

@@ -18,7 +18,8 @@ State = Signature.State
 
 
 class Action(StrEnum):
-    CONFIRM = "confirm"
+    RELEASE = "release"  # held, and its owner confirmed: it counts now
+    CONFIRM = "confirm"  # counted whether or not its owner confirmed the address
     REJECT = "reject"
     SPAM = "spam"
     RESTORE = "restore"
@@ -26,6 +27,9 @@ class Action(StrEnum):
 
 def target_state(signature: Signature, action: Action) -> str:
     match action:
+        case Action.RELEASE:
+            proven = signature.state == State.HELD and signature.confirmed_at is not None
+            return State.CONFIRMED if proven else signature.state
         case Action.CONFIRM:
             return State.CONFIRMED
         case Action.REJECT:
@@ -57,11 +61,20 @@ def move(
         rows = list(
             Signature.objects.select_for_update()
             .filter(pk__in=ids)
-            .only("pk", "state", "confirmed_at", "campaign_id", "country", "invalidation_id")
+            .only(
+                "pk",
+                "state",
+                "confirmed_at",
+                "confirmed_by_staff_at",
+                "campaign_id",
+                "country",
+                "invalidation_id",
+            )
             .order_by("pk")
         )
         deltas: Counter[tuple[int, str]] = Counter()
-        changed: dict[tuple[str, str], list[Signature]] = {}
+        # (old state, new state, confirmed by staff without e-mail proof)
+        changed: dict[tuple[str, str, bool], list[Signature]] = {}
         for signature in rows:
             new = target_state(signature, action)
             if new == signature.state:
@@ -69,25 +82,29 @@ def move(
             deltas[signature.campaign_id, signature.country.code] += (new == State.CONFIRMED) - (
                 signature.state == State.CONFIRMED
             )
-            changed.setdefault((signature.state, new), []).append(signature)
+            unproven = new == State.CONFIRMED and signature.confirmed_at is None
+            changed.setdefault((signature.state, new, unproven), []).append(signature)
             signature.state = new
-            if new == State.CONFIRMED and signature.confirmed_at is None:
-                signature.confirmed_at = now
+            if unproven:
+                signature.confirmed_at = signature.confirmed_by_staff_at = now
             if invalidation is not None:
                 signature.invalidation = invalidation
             elif action == Action.RESTORE:
                 signature.invalidation = None
         moved = [s for group in changed.values() for s in group]
-        Signature.objects.bulk_update(moved, ["state", "confirmed_at", "invalidation"])
+        Signature.objects.bulk_update(
+            moved, ["state", "confirmed_at", "confirmed_by_staff_at", "invalidation"]
+        )
         CountDelta.objects.bulk_create(
             CountDelta(campaign_id=campaign_id, country=country, delta=delta)
             for (campaign_id, country), delta in deltas.items()
             if delta
         )
         why = f": {reason}" if reason else ""
-        for (old, new), group in changed.items():
+        for (old, new, unproven), group in changed.items():
+            how = " by staff, without e-mail proof" if unproven else ""
             LogEntry.objects.log_actions(
-                user_id, group, CHANGE, change_message=f"State {old} → {new}{why}"
+                user_id, group, CHANGE, change_message=f"State {old} → {new}{how}{why}"
             )
     return len(moved)
 

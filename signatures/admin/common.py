@@ -113,6 +113,15 @@ class DuplicateFilter(FlagFilter):
     yes, no = _("Shares an address with an earlier signature"), _("No earlier signature")
 
 
+class StaffConfirmedFilter(FlagFilter):
+    """Signatures staff counted without their owner's e-mail proof."""
+
+    title = _("proof of address")
+    parameter_name = "confirmed_by_staff"
+    field = "confirmed_by_staff_at"
+    yes, no = _("Confirmed by staff without e-mail proof"), _("E-mail proof or none needed")
+
+
 def staff_id(request: HttpRequest) -> int:
     """The signed-in staff member's id: the admin lets nobody else this far."""
     user_id = request.user.pk

@@ -9,6 +9,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import ActionLocation
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from signatures.admin.common import (
     NetworkFilter,
     ReasonActionForm,
     SourceFilter,
+    StaffConfirmedFilter,
     reason,
     staff_id,
 )
@@ -47,9 +49,37 @@ def _moderate(
     modeladmin.message_user(request, _("%(n)d signatures changed.") % {"n": moved})
 
 
-@admin.action(description=_("Confirm selected signatures"), permissions=["change"])
-def confirm_signatures(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
+@admin.action(
+    description=_("Release held signatures whose owners confirmed"), permissions=["change"]
+)
+def release_signatures(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
+    _moderate(modeladmin, request, qs, Action.RELEASE)
+
+
+@admin.action(description=_("Confirm without e-mail proof…"), permissions=["change"])
+def confirm_signatures(
+    modeladmin: Admin, request: HttpRequest, qs: Signatures
+) -> TemplateResponse | None:
+    """Count signatures whose owners may never have seen them: only after staff say so twice."""
+    if request.POST.get("post") != "yes":
+        unproven = qs.filter(
+            state__in=[Signature.State.PENDING, Signature.State.HELD], confirmed_at__isnull=True
+        ).count()
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Confirm without e-mail proof?"),
+            "opts": modeladmin.model._meta,
+            "selected": qs.values_list("pk", flat=True),
+            "selected_count": qs.count(),
+            "unproven": unproven,
+            "reason": reason(request),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/signatures/signature/confirm_without_proof.html", context
+        )
     _moderate(modeladmin, request, qs, Action.CONFIRM)
+    return None
 
 
 @admin.action(description=_("Reject selected signatures"), permissions=["change"])
@@ -131,6 +161,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "hold_reason",
         BouncingFilter,
         DuplicateFilter,
+        StaffConfirmedFilter,
         "country",
         "contact_opt_in",
         "created_at",
@@ -147,6 +178,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
     list_per_page = 100
     action_form = ReasonActionForm
     actions = [
+        release_signatures,
         confirm_signatures,
         reject_signatures,
         mark_spam,
@@ -163,7 +195,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "state",
         "hold_reason",
         "created_at",
-        "confirmed_at",
+        ("confirmed_at", "confirmed_by_staff_at"),
         "consent_proof",
         "contact_opt_in",
         "language",
@@ -183,6 +215,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "state",
         "created_at",
         "confirmed_at",
+        "confirmed_by_staff_at",
         "consent_proof",
         "contact_opt_in",
         "language",

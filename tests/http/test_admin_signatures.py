@@ -3,7 +3,7 @@ import json
 from django.contrib.admin.models import DELETION, LogEntry
 from django.urls import reverse
 
-from signatures import batches, counts
+from signatures import batches, counts, services
 from signatures.models import Signature
 from tests import factories
 
@@ -66,13 +66,65 @@ def test_restoring_a_never_confirmed_signature_makes_it_pending_again(
     assert counts.refresh(campaign).total == 0
 
 
-def test_moderator_can_confirm_a_pending_signature(client, moderator, make_signatures, campaign):
-    [signature] = make_signatures(confirm=False)
+def test_confirming_without_e_mail_proof_asks_first_naming_how_many_lack_it(
+    client, moderator, make_signatures, campaign
+):
+    unproven = make_signatures(2, confirm=False)
+    [proven] = make_signatures(1)
     client.force_login(moderator)
-    act(client, "confirm_signatures", [signature])
+
+    question = act(client, "confirm_signatures", [*unproven, proven])
+
+    assert question.status_code == 200
+    page = question.content.decode()
+    assert "2 of the selected signatures have no e-mail proof" in page
+    assert "Yes, confirm 3 signatures" in page
+    assert not Signature.objects.filter(pk__in=[s.pk for s in unproven], state="confirmed").exists()
+    assert counts.refresh(campaign).total == 1
+
+
+def test_staff_confirmation_without_proof_is_recorded_and_found_by_a_filter(
+    client, moderator, make_signatures, campaign
+):
+    [signature] = make_signatures(confirm=False)
+    [proven] = make_signatures(1)
+    client.force_login(moderator)
+
+    client.post(
+        CHANGELIST,
+        {"action": "confirm_signatures", "_selected_action": [signature.pk], "post": "yes"},
+    )
+
     signature.refresh_from_db()
     assert signature.state == Signature.State.CONFIRMED
-    assert signature.confirmed_at is not None
+    assert signature.confirmed_by_staff_at is not None
+    assert counts.refresh(campaign).total == 2
+    entry = LogEntry.objects.get(object_id=str(signature.pk))
+    assert entry.user == moderator
+    assert entry.get_change_message() == "State pending → confirmed by staff, without e-mail proof"
+    found = client.get(CHANGELIST, {"confirmed_by_staff": "yes"})
+    assert list(found.context["cl"].result_list) == [signature]
+    assert proven.pk not in [s.pk for s in found.context["cl"].result_list]
+
+
+def test_releasing_counts_held_signatures_whose_owners_confirmed_and_nothing_else(
+    client, moderator, campaign, run_tasks
+):
+    owner_confirmed = factories.signature(campaign, Signature.State.HELD)
+    services.confirm(owner_confirmed.pk)
+    not_confirmed = factories.signature(campaign, Signature.State.HELD)
+    pending = factories.signature(campaign, Signature.State.PENDING)
+    client.force_login(moderator)
+
+    act(client, "release_signatures", [owner_confirmed, not_confirmed, pending])
+
+    states = dict(Signature.objects.values_list("pk", "state"))
+    assert states == {
+        owner_confirmed.pk: "confirmed",
+        not_confirmed.pk: "held",
+        pending.pk: "pending",
+    }
+    assert Signature.objects.get(pk=owner_confirmed.pk).confirmed_by_staff_at is None
     assert counts.refresh(campaign).total == 1
 
 
