@@ -156,6 +156,7 @@ def resend_confirmations(signatures: QuerySet[Signature], user_id: int) -> int:
 
 class ConfirmOutcome(StrEnum):
     CONFIRMED = "confirmed"
+    HELD = "held"  # the address is proven; the count waits for a moderator
     ALREADY = "already"
     GONE = "gone"
     CLOSED = "closed"
@@ -197,10 +198,10 @@ def confirm(signature_id: int, details: Details | None = None) -> ConfirmOutcome
         return ConfirmOutcome.CLOSED
     if signature.state == Signature.State.HELD:
         # Proof of the address is kept; the count waits for a moderator.
-        moved = Signature.objects.filter(
+        Signature.objects.filter(
             pk=signature_id, state=Signature.State.HELD, confirmed_at__isnull=True
         ).update(confirmed_at=timezone.now())
-        return ConfirmOutcome.CONFIRMED if moved else ConfirmOutcome.ALREADY
+        return ConfirmOutcome.HELD
     with transaction.atomic():
         # The state in the WHERE clause makes a double click count once.
         moved = Signature.objects.filter(pk=signature_id, state=Signature.State.PENDING).update(
@@ -209,6 +210,14 @@ def confirm(signature_id: int, details: Details | None = None) -> ConfirmOutcome
         if moved:
             counts.record(signature.campaign_id, signature.country.code, +1)
     return ConfirmOutcome.CONFIRMED if moved else ConfirmOutcome.ALREADY
+
+
+def used_link_outcome(signature_id: int) -> ConfirmOutcome:
+    """What a confirmation link says once its signer has used it."""
+    row = Signature.objects.filter(pk=signature_id).values_list("state", "confirmed_at").first()
+    if row is None or row[1] is None:  # gone, or set aside by staff before it was confirmed
+        return ConfirmOutcome.GONE
+    return ConfirmOutcome.HELD if row[0] == Signature.State.HELD else ConfirmOutcome.ALREADY
 
 
 def withdraw(signature_id: int) -> bool:

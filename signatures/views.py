@@ -189,8 +189,12 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     # The mailbox's owner sees the name and country given, and may correct them.
     signature = services.awaiting_confirmation(link.signature_id)
     if request.method != "POST":
-        form = DetailsForm.of(signature) if signature else None
-        return _page(request, "signatures/confirm.html", campaign, form=form)
+        if signature is None:  # used already: say what became of it, not "one step left"
+            outcome = services.used_link_outcome(link.signature_id)
+            if outcome == services.ConfirmOutcome.GONE:
+                return _page(request, "signatures/link_invalid.html", campaign, status=400)
+            return _page(request, "signatures/confirmed.html", campaign, outcome=outcome)
+        return _page(request, "signatures/confirm.html", campaign, form=DetailsForm.of(signature))
     details = None
     if signature is not None and DetailsForm.sent_in(request.POST):
         form = DetailsForm(request.POST)

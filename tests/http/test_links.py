@@ -3,10 +3,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from signatures import services, tokens
 from signatures.models import Signature
+from tests import factories
 from tests.helpers import shown_count
 
 
@@ -68,7 +70,7 @@ def test_using_the_link_again_is_harmless(client, signed, campaign):
     client.post(link(message, "confirm"))
     again = client.post(link(message, "confirm"))
     assert again.status_code == 200
-    assert b"already been used" in again.content
+    assert b"You have confirmed it already" in again.content
     assert shown_count(client, campaign) == 1
 
 
@@ -196,3 +198,46 @@ def test_link_no_longer_confirms_after_the_grace_day(client, signed):
     assert b"This petition has closed" in response.content
     signature.refresh_from_db()
     assert signature.state == Signature.State.PENDING
+
+
+LANGUAGES = ["en", "de", "fr", "es", "ar"]
+
+
+def confirm_path(signature, language: str) -> str:
+    token = tokens.link_token(signature, tokens.Purpose.CONFIRM)
+    return f"/{language}/{signature.campaign.slug}/confirm/{token}/"
+
+
+def in_language(language: str, text: str) -> str:
+    with translation.override(language):
+        translated = gettext(text)
+    assert language == "en" or translated != text, f"{text!r} is not translated to {language}"
+    return translated
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_held_signature_confirmed_by_its_owner_is_said_to_count_once_checked(
+    client, campaign, language
+):
+    signature = factories.signature(campaign, Signature.State.HELD)
+
+    page = client.post(confirm_path(signature, language)).content.decode()
+    again = client.get(confirm_path(signature, language)).content.decode()
+
+    received = in_language(language, "We have received your signature")
+    for answer in (page, again):
+        assert received in answer
+        assert in_language(language, "Your signature is confirmed") not in answer
+    signature.refresh_from_db()
+    assert (signature.state, signature.confirmed_at is not None) == ("held", True)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_opening_a_used_confirmation_link_says_it_is_confirmed_already(client, campaign, language):
+    signature = factories.signature(campaign, Signature.State.PENDING)
+    client.post(confirm_path(signature, language))
+
+    page = client.get(confirm_path(signature, language)).content.decode()
+
+    assert in_language(language, "You have confirmed it already: this link had been used.") in page
+    assert "One step left" not in page and 'class="sign-form"' not in page
