@@ -19,6 +19,15 @@ from signatures.tasks import claim_batch, prepare_batch_csv, prepare_batch_pdf
 logger = logging.getLogger(__name__)
 
 
+class SenderMissing(ValueError):
+    """The campaign's letter would go out with placeholder sender details."""
+
+
+def check_sender(campaign: Campaign) -> None:
+    if problems := campaign.sender_problems():
+        raise SenderMissing(" ".join(problems))
+
+
 def queue_files(batch: Batch) -> None:
     """Queue every part of the batch's current version; parts stored already are kept."""
     for volume in range(1, batches.volumes(batch.signature_count) + 1):
@@ -36,6 +45,7 @@ def make(
     """
     if not country:
         raise ValueError("A batch is for one country: give its code")
+    check_sender(campaign)
     codes = batches.pool_countries(campaign) if country == "all" else [country]
     made = []
     with transaction.atomic():
@@ -53,6 +63,7 @@ def make(
 
 def retry(batch: Batch) -> bool:
     """After a failure: make the missing parts of the same version again."""
+    check_sender(batch.campaign)
     with transaction.atomic():
         again = Batch.objects.filter(pk=batch.pk, files=Batch.Files.FAILED).update(
             files=Batch.Files.QUEUED, files_error=""
@@ -65,6 +76,7 @@ def retry(batch: Batch) -> bool:
 
 def prepare_again(batch: Batch) -> int | None:
     """A new version from the batch's members now; the earlier stay, unchanged."""
+    check_sender(batch.campaign)
     with transaction.atomic():
         locked = Batch.objects.select_for_update().get(pk=batch.pk)
         if locked.state != Batch.State.PREPARED or locked.files == Batch.Files.PREPARING:

@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,14 @@ from signatures.addresses import canonical_email
 
 # Older than any row: the version of a text that has no translation row.
 UNSET = datetime.min.replace(tzinfo=UTC)
+
+
+# What the settings say when nobody has named the organisers (PRIVACY_CONTROLLER,
+# PRIVACY_CONTACT): never printed on a letter to an embassy.
+PLACEHOLDER_ORGANISATIONS = {"", "The campaign organisers"}
+PLACEHOLDER_CONTACT = re.compile(
+    r"@(localhost\b|[\w.-]*\b(example\.(org|com|net)|example|invalid|test)\b)", re.IGNORECASE
+)
 
 
 class Campaign(models.Model):
@@ -98,6 +107,15 @@ class Campaign(models.Model):
     @property
     def contact(self) -> str:
         return self.sender_contact or settings.HANDIN_CONTACT
+
+    def sender_problems(self) -> list[str]:
+        """What keeps the hand-in letter from naming a real sender; empty when it does."""
+        problems = []
+        if self.organisation.strip() in PLACEHOLDER_ORGANISATIONS:
+            problems.append(str(_("The letter names no organisation as its sender.")))
+        if not self.contact.strip() or PLACEHOLDER_CONTACT.search(self.contact):
+            problems.append(str(_("The letter gives no real address for the embassy's reply.")))
+        return problems
 
     def text(self, language: str) -> "CampaignText":
         """The campaign's texts in ``language``, falling back field by field to its own."""

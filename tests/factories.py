@@ -25,6 +25,8 @@ def campaign(**fields: Any) -> Campaign:
         "target": "The Attorney General",
         "salutation": "Dear Attorney General",
         "hand_in_note": "Handed in at embassies.",
+        "sender_organisation": "Free Press Campaign",
+        "sender_contact": "handin@free-press-campaign.org",
         "goal": 1000,
         "opens_at": timezone.now() - timedelta(days=1),
     }

@@ -4,7 +4,7 @@ import logging
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -210,6 +210,15 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
         if not self.has_export_permission(request):
             raise PermissionDenied
         campaign = get_object_or_404(Campaign, pk=campaign_pk)
+        if request.method == "POST" and (problems := campaign.sender_problems()):
+            # Never a letter to an embassy signed by placeholders.
+            self.message_user(
+                request,
+                _("Nothing was prepared: %(problems)s Fill in the sender on the campaign first.")
+                % {"problems": " ".join(problems)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
         if request.method == "POST" and "files" in request.POST:
             self.files_action(request, campaign)
             return HttpResponseRedirect(request.path)
@@ -248,6 +257,7 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
             "opts": self.opts,
             "campaign": campaign,
             "table": table,
+            "sender_problems": campaign.sender_problems(),
         }
         return TemplateResponse(request, "admin/signatures/batch/campaign.html", ctx)
 

@@ -203,3 +203,45 @@ def test_the_batch_list_filters_by_the_countries_that_have_batches(
     specs = changelist.context["cl"].filter_specs
     spec = next(f for f in specs if getattr(f, "parameter_name", "") == "country")
     assert [code for code, _name in spec.lookup_choices] == ["DE", "NO"]
+
+
+def test_the_batch_page_shows_the_letter_s_addressee_and_sender_before_a_batch_is_made(
+    client, organiser, campaign
+):
+    campaign.sender_signatory = "Maria Beispiel"
+    campaign.save()
+    client.force_login(organiser)
+
+    html = client.get(reverse("admin:signatures_batch_campaign", args=[campaign.pk])).text
+
+    assert "The Attorney General" in html and "Dear Attorney General," in html
+    assert "Maria Beispiel, Free Press Campaign" in html
+    assert "handin@free-press-campaign.org" in html
+    assert "No files can be prepared" not in html
+
+
+@pytest.mark.parametrize(
+    ("organisation", "contact"),
+    [("", ""), ("Free Press Campaign", ""), ("", "handin@free-press-campaign.org")],
+    ids=["no sender", "no contact", "no organisation"],
+)
+def test_preparing_files_is_refused_until_the_letter_names_a_real_sender(
+    client, organiser, campaign, make_signatures, settings, organisation, contact
+):
+    # The settings' own defaults: what a letter said when nobody named the organisers.
+    settings.HANDIN_ORGANISATION = "The campaign organisers"
+    settings.HANDIN_CONTACT = "privacy@example.org"
+    campaign.sender_organisation, campaign.sender_contact = organisation, contact
+    campaign.save()
+    make_signatures(2, country="DE")
+    client.force_login(organiser)
+    page = reverse("admin:signatures_batch_campaign", args=[campaign.pk])
+
+    before = client.get(page).text
+    assert "No files can be prepared until the sender is filled in." in before
+    answer = client.post(page, {"country": "all"}, follow=True)
+
+    assert "Nothing was prepared:" in answer.text
+    assert not Batch.objects.exists()
+    with pytest.raises(handins.SenderMissing):
+        handins.make(campaign, "DE", None)

@@ -282,14 +282,16 @@ def test_the_letter_names_its_sender_and_the_pdf_is_tagged_with_title_author_and
 def test_a_campaign_without_a_sender_is_signed_by_the_organisers_of_the_settings(
     campaign, make_signatures, settings
 ):
-    settings.HANDIN_ORGANISATION = "The campaign organisers"
+    settings.HANDIN_ORGANISATION = "Amnesty International Deutschland"
+    campaign.sender_organisation = ""
+    campaign.save()
     make_signatures(1, country="DE")
     batch = batches.create(campaign, "DE", None)
 
     reader = PdfReader(io.BytesIO(batches.pdf(batch)))
 
-    assert "The campaign organisers" in reader.pages[0].extract_text()
-    assert reader.metadata.author == "The campaign organisers"
+    assert "Amnesty International Deutschland" in reader.pages[0].extract_text()
+    assert reader.metadata.author == "Amnesty International Deutschland"
 
 
 def test_names_are_listed_as_their_owners_write_them_in_fonts_of_their_language(
