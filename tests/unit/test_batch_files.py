@@ -3,13 +3,13 @@ import io
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from signatures import batch_files, batches, handins, services
-from signatures.models import BatchFile, Signature
+from signatures.models import Batch, BatchFile, Signature
 from tests import factories
 from tests.helpers import read_csv
 
@@ -347,3 +347,17 @@ def test_the_script_of_a_name_gives_its_language():
     assert batches.hand_in_name("はなこ", "佐藤") == ("佐藤はなこ", "ja")
     assert batches.hand_in_name("Jürgen", "Müller") == ("Jürgen Müller", "")
     assert batches.script_language("Иванов") == ""
+
+
+def test_the_export_command_refuses_a_letter_without_a_real_sender(
+    campaign, make_signatures, tmp_path, settings
+):
+    settings.HANDIN_ORGANISATION, settings.HANDIN_CONTACT = "", ""
+    campaign.sender_organisation = campaign.sender_contact = ""
+    campaign.save()
+    make_signatures(1, country="DE")
+
+    with pytest.raises(CommandError, match="names no organisation"):
+        call_command("export_batches", "--campaign", campaign.slug, "--out", str(tmp_path))
+
+    assert not Batch.objects.exists()

@@ -25,6 +25,8 @@ class Command(BaseCommand):
             campaign = Campaign.objects.get(slug=options["campaign"])
         except Campaign.DoesNotExist as exc:
             raise CommandError(f"No campaign with slug {options['campaign']!r}.") from exc
+        if problems := campaign.sender_problems():
+            raise CommandError(" ".join([*problems, "Fill in the sender on the campaign first."]))
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         country = options["country"].upper() if options["country"] else "all"
