@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from petition_site.negotiation import accepts
+
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -59,7 +61,7 @@ def takes_gzip(accept_encoding: str) -> bool:
     The one test for it: the views (signatures.pages.shared_response) choose the
     variant with it, and the copies here are keyed by it.
     """
-    return "gzip" in accept_encoding
+    return accepts(accept_encoding, "gzip")
 
 
 def lifetime(headers: list[tuple[str, str]], longest: float) -> float:

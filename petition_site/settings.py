@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "petition_site.middleware.MalformedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, without Vary: Accept-Language on bodies no language changes.
+    "petition_site.negotiation.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Origin and Fetch Metadata, not a token: see petition_site/csrf.py.
     "petition_site.csrf.OriginCsrfMiddleware",

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from petition_site.csrf import partner_form, partner_origin
+from petition_site.negotiation import gzip_page, same_in_every_language
 from signatures import abuse, counts, pages, services, sources, tokens
 from signatures.addresses import canonical_email
 from signatures.forms import DetailsForm, SignatureForm
@@ -126,6 +126,7 @@ def _public_json(data: dict[str, Any]) -> JsonResponse:
     return response
 
 
+@same_in_every_language
 @require_GET
 def count_json(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = pages.campaign(slug)
@@ -133,6 +134,7 @@ def count_json(request: HttpRequest, slug: str) -> JsonResponse:
     return _public_json({"campaign": campaign.slug, "count": tally.total, "goal": campaign.goal})
 
 
+@same_in_every_language
 @require_GET
 def countries_json(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = pages.campaign(slug)
@@ -250,6 +252,7 @@ Disallow: /{admin}
 """
 
 
+@same_in_every_language
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Campaign pages are for search engines; links from e-mails and the admin are not."""

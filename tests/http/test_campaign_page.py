@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from signatures import services
@@ -176,3 +177,12 @@ def test_other_pages_without_secrets_are_compressed_too(client, campaign, path):
     response = client.get(path, headers={"Accept-Encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
     assert b"<html" in gzip.decompress(response.content)
+
+
+@pytest.mark.parametrize("header", ["gzip;q=0", "*;q=0", "br, gzip;q=0, *;q=0"])
+def test_a_client_that_refuses_gzip_by_q_value_gets_the_page_plain(client, campaign, header):
+    for path in [campaign.get_absolute_url(), reverse("signatures:privacy")]:
+        response = client.get(path, headers={"Accept-Encoding": header})
+        assert "Content-Encoding" not in response, path
+        assert b"<html" in response.content
+        assert "Accept-Encoding" in response["Vary"]

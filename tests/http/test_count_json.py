@@ -1,3 +1,7 @@
+import pytest
+from django.urls import reverse
+
+
 def test_count_json_is_cacheable_by_a_proxy(client, campaign, make_signatures):
     make_signatures(2, country="DE")
     make_signatures(1, country="FR")
@@ -25,3 +29,19 @@ def test_countries_json_lists_confirmed_signatures_per_country(client, campaign,
 
 def test_unknown_campaign_has_no_count(client, db):
     assert client.get("/nothing/count.json").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["count_json", "countries_json"])
+def test_the_counts_vary_on_nothing_but_what_changes_their_body(client, campaign, name):
+    for language in ["de", "ar"]:
+        response = client.get(
+            reverse(name, args=[campaign.slug]), headers={"Accept-Language": language}
+        )
+        assert response.status_code == 200
+        assert "Accept-Language" not in response.get("Vary", "")
+        assert "Cookie" not in response.get("Vary", "")
+
+
+def test_robots_txt_does_not_vary_by_language(client):
+    response = client.get("/robots.txt", headers={"Accept-Language": "de"})
+    assert "Accept-Language" not in response.get("Vary", "")
