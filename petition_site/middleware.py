@@ -9,6 +9,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.utils.csp import build_policy
 
 from petition_site.cache import CacheUnavailable
 from signatures import queue
@@ -90,20 +91,33 @@ class MalformedBodyMiddleware:
         return self.get_response(request)
 
 
-class PermissionsPolicyMiddleware:
-    """The site uses no camera, microphone, location or payment: say so."""
+class SecurityHeadersMiddleware:
+    """The headers every answer carries, whichever layer made it: outermost of all.
 
-    POLICY = (
+    Health checks, static files and the 400 for an unreadable body are
+    answered before Django's own security, clickjacking and CSP middleware
+    run; this adds what those would have (a page that set its own framing,
+    the partners' embed, keeps it). The site uses no camera, microphone,
+    location or payment: Permissions-Policy says so.
+    """
+
+    PERMISSIONS = (
         "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
         "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.policy = build_policy(settings.SECURE_CSP)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Permissions-Policy", self.POLICY)
+        response.setdefault("Permissions-Policy", self.PERMISSIONS)
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+        response.setdefault("Content-Security-Policy", self.policy)
+        if not getattr(response, "xframe_options_exempt", False):
+            response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response
 
 

@@ -58,9 +58,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every answer gets the security headers, /healthz and static files too.
+    "petition_site.middleware.SecurityHeadersMiddleware",
     "petition_site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "petition_site.middleware.PermissionsPolicyMiddleware",
     "petition_site.middleware.MalformedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

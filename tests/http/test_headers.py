@@ -56,3 +56,30 @@ def test_plain_http_is_redirected_when_ssl_redirect_is_on(client, campaign, sett
 def test_a_huge_body_is_refused_without_a_server_error(client, campaign, sign_data):
     response = client.post(campaign.get_absolute_url(), sign_data | {"first_name": "A" * 300_000})
     assert response.status_code == 400
+
+
+def assert_protected(response) -> None:
+    assert parse_csp(response["Content-Security-Policy"])["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_the_health_check_carries_the_security_headers(client, db):
+    assert_protected(client.get("/healthz"))
+
+
+def test_a_400_for_an_unreadable_body_carries_the_security_headers(client, campaign):
+    response = client.post(
+        campaign.get_absolute_url(),
+        b"--x\r\nbroken",
+        content_type="multipart/form-data",  # no boundary: the body cannot be read
+    )
+    assert response.status_code == 400
+    assert_protected(response)
+
+
+def test_a_400_for_a_host_we_do_not_serve_carries_the_security_headers(client, campaign):
+    response = client.get(campaign.get_absolute_url(), HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert_protected(response)
