@@ -108,7 +108,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.policy = build_policy(settings.SECURE_CSP)
+        self.policy = build_policy(settings.SECURE_CSP)  # type: ignore[arg-type]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
