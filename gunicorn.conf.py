@@ -19,7 +19,12 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 # No link tokens and no client addresses in the access log (petition_site/logs.py).
 logger_class = "petition_site.logs.AccessLogger"
 errorlog = "-"
+# Forwarded headers are read only from the proxy (the compose file gives its
+# address), and only X-Forwarded-Proto: never SCRIPT_NAME or PATH_INFO, so no
+# client can move the site under a prefix of its choosing.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+forwarder_headers = ""
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190

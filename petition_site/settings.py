@@ -258,6 +258,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+# The site lives at the root (or under this prefix), whatever a request's
+# SCRIPT_NAME says: no request header may change the page others are served.
+FORCE_SCRIPT_NAME = env.str("FORCE_SCRIPT_NAME", default="")
 
 # Campaign behaviour.
 DEFAULT_CAMPAIGN = env.str("DEFAULT_CAMPAIGN", default="assange")

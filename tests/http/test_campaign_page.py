@@ -186,3 +186,25 @@ def test_a_client_that_refuses_gzip_by_q_value_gets_the_page_plain(client, campa
         assert "Content-Encoding" not in response, path
         assert b"<html" in response.content
         assert "Accept-Encoding" in response["Vary"]
+
+
+def test_no_request_header_changes_the_page_other_visitors_are_served(campaign, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    hostile = Client(
+        SCRIPT_NAME="/evil",
+        HTTP_HOST="other.example",
+        HTTP_X_FORWARDED_HOST="evil.example",
+        HTTP_X_FORWARDED_PROTO="https",
+        HTTP_X_FORWARDED_PREFIX="/evil",
+        HTTP_FORWARDED="host=evil.example;proto=https",
+        HTTP_ACCEPT_LANGUAGE="de",
+        HTTP_COOKIE="django_language=ar",
+    )
+    poisoned = hostile.get(campaign.get_absolute_url())
+    assert poisoned.status_code == 200
+
+    seen = Client().get(campaign.get_absolute_url())
+
+    assert b"/evil" not in seen.content and b"evil.example" not in seen.content
+    assert b"other.example" not in seen.content
+    assert seen.content == poisoned.content  # one page for everyone, whoever asked first
