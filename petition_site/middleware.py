@@ -63,7 +63,8 @@ class HealthCheckMiddleware:
 
 
 class MalformedBodyMiddleware:
-    """A form body in an encoding we cannot read gets 400 and one log line, never a 500.
+    """A form body in an encoding we cannot read, or a query with a NUL, gets 400 and one
+    log line, never a 500.
 
     Django refuses urlencoded bodies that are not UTF-8, and an unknown
     charset or a broken multipart body fails deeper down; each would
@@ -74,21 +75,27 @@ class MalformedBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
+            # No database stores or compares a NUL: no query can mean one.
+            return self.refuse(request, "a NUL character in the query")
         if request.method == "POST":
             try:
                 request.POST  # noqa: B018 (parsed here, once, so a failure is ours to answer)
             except (BadRequest, MultiPartParserError, UnicodeError, LookupError, ValueError) as exc:
-                logger.warning(
-                    "Refused an unreadable %s body on %s: %s", request.method, request.path, exc
-                )
-                response = HttpResponse(
-                    render_to_string("400.html", request=request),
-                    status=400,
-                    content_type="text/html; charset=utf-8",
-                )
-                response._has_been_logged = True  # type: ignore[attr-defined]
-                return response
+                return self.refuse(request, str(exc))
         return self.get_response(request)
+
+    def refuse(self, request: HttpRequest, why: str) -> HttpResponse:
+        logger.warning(
+            "Refused an unreadable %s request on %s: %s", request.method, request.path, why
+        )
+        response = HttpResponse(
+            render_to_string("400.html", request=request),
+            status=400,
+            content_type="text/html; charset=utf-8",
+        )
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response
 
 
 class SecurityHeadersMiddleware:

@@ -322,6 +322,8 @@ SIGN_MIN_FILL_SECONDS = env.int("SIGN_MIN_FILL_SECONDS", default=3)
 # Staff with a TOTP device always need their code; this makes it compulsory for all.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
 OTP_TOTP_ISSUER = "Petition staff"
+# Nobody reads a colleague's authenticator secret in the admin; each sets up their own.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Work the ALTCHA puzzle asks of a browser: about a second on a phone.
 ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=100_000)
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)

@@ -217,8 +217,12 @@ class StaffAdminSite(admin.AdminSite):
                     return HttpResponseRedirect(reverse("admin:index"))
                 messages.error(request, _("That code did not match. Try the current one."))
             elif action == "remove" and verified:
-                devices.filter(pk=request.POST.get("device")).delete()
-                messages.success(request, _("The authenticator app was removed."))
+                device = str(request.POST.get("device", ""))
+                removed = device.isdigit() and devices.filter(pk=int(device)).delete()[0]
+                if removed:
+                    messages.success(request, _("The authenticator app was removed."))
+                else:
+                    messages.error(request, _("That authenticator app is not yours or is gone."))
             return HttpResponseRedirect(request.path)
         qr = segno.make(pending.config_url, error="m").svg_inline(scale=4) if pending else ""
         key = base64.b32encode(pending.bin_key).decode() if pending else ""

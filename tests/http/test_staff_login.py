@@ -1,3 +1,4 @@
+import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -167,3 +168,19 @@ def test_a_staff_member_cannot_remove_another_ones_device(client, moderator, org
     client.post(TWO_FACTOR, {"action": "remove", "device": theirs.pk})
 
     assert TOTPDevice.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.parametrize("device", ["999999999", "abc", "", "99999999999999999999999", "1.5"])
+def test_removing_an_authenticator_that_does_not_exist_says_so_and_removes_nothing(
+    client, moderator, device
+):
+    login(client, "moderators", "pw")
+    client.post(TWO_FACTOR, {"action": "start"})
+    mine = TOTPDevice.objects.get(user=moderator)
+    client.post(TWO_FACTOR, {"action": "confirm", "token": current_code(mine)})
+
+    answer = client.post(TWO_FACTOR, {"action": "remove", "device": device}, follow=True)
+
+    assert answer.status_code == 200
+    assert "That authenticator app is not yours or is gone." in answer.content.decode()
+    assert TOTPDevice.objects.filter(pk=mine.pk).exists()
