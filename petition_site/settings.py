@@ -266,7 +266,7 @@ FORCE_SCRIPT_NAME = env.str("FORCE_SCRIPT_NAME", default="")
 DEFAULT_CAMPAIGN = env.str("DEFAULT_CAMPAIGN", default="assange")
 CONFIRMATION_LINK_MAX_AGE_DAYS = env.int("CONFIRMATION_LINK_MAX_AGE_DAYS", default=14)
 # The withdraw link in the same mail: long enough to reach the hand-in; after
-# it a signer asks the privacy contact (data_subject_request --erase).
+# it a signer asks for a fresh one at /<slug>/withdraw/.
 WITHDRAW_LINK_MAX_AGE_DAYS = env.int("WITHDRAW_LINK_MAX_AGE_DAYS", default=180)
 CONFIRMATION_RESEND_MINUTES = env.int("CONFIRMATION_RESEND_MINUTES", default=5)
 CONFIRMATION_MAX_EMAILS = env.int("CONFIRMATION_MAX_EMAILS", default=5)
@@ -317,6 +317,9 @@ SIGN_RATE_IP_HARD = env.str("SIGN_RATE_IP_HARD", default="300/h")
 # Per e-mail address only a soft limit: whoever burns an address's limit, its
 # owner can always sign and confirm through the mailbox.
 SIGN_RATE_EMAIL_SOFT = env.str("SIGN_RATE_EMAIL_SOFT", default="5/h")
+# Fresh withdraw links asked for (/<slug>/withdraw/), per client network and per address.
+WITHDRAW_LINK_RATE_IP = env.str("WITHDRAW_LINK_RATE_IP", default="10/h")
+WITHDRAW_LINK_RATE_EMAIL = env.str("WITHDRAW_LINK_RATE_EMAIL", default="3/h")
 # A person needs a few seconds to fill the form; a script does not.
 SIGN_MIN_FILL_SECONDS = env.int("SIGN_MIN_FILL_SECONDS", default=3)
 # Staff with a TOTP device always need their code; this makes it compulsory for all.

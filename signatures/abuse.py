@@ -70,6 +70,35 @@ def check_address(request: HttpRequest, canonical_email: str) -> HoldReason:
     return _tiers(request, "email", canonical_email, rate, hard=None)
 
 
+def withdraw_links_limited(request: HttpRequest, canonical_email: str) -> bool:
+    """Past the limits on withdraw links asked for, per client network and per address.
+
+    Each asks the worker for a mail to an address: the limits keep anyone from
+    turning the page into a way to fill a stranger's mailbox. Without the
+    cache the request goes through: a signer may always withdraw.
+    """
+    if not settings.RATELIMIT_ENABLE:
+        return False
+    network = client_network(client_ip(request)) or "unknown"
+    limits = [
+        (network, settings.WITHDRAW_LINK_RATE_IP),
+        (canonical_email, settings.WITHDRAW_LINK_RATE_EMAIL),
+    ]
+    try:
+        return any(
+            is_ratelimited(
+                request,
+                f"withdraw-link-{n}",
+                key=lambda _group, _request, key=key: key,
+                rate=rate,
+                increment=True,
+            )
+            for n, (key, rate) in enumerate(limits)
+        )
+    except CacheUnavailable:
+        return False
+
+
 def check_fill_time(seconds: float) -> HoldReason:
     """Autofill makes a person fast, but faster than this is held for a look."""
     return HoldReason.FAST if seconds < settings.SIGN_MIN_FILL_SECONDS else HoldReason.NONE

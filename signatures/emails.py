@@ -93,3 +93,24 @@ def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
     }
     msgid = message_id("confirm", f"{signature.public_id.hex}.{signature.emails_sent}")
     send("confirm", signature.email, ctx, language, msgid)
+
+
+def send_withdraw_link(signature: Signature) -> None:
+    """A fresh withdraw link, asked for on the petition's withdraw page."""
+    campaign = signature.campaign
+    with translation.override(language_of(signature)):
+        token = link_token(signature, Purpose.WITHDRAW)
+        language = translation.get_language()
+        ctx = {
+            "signature": signature,
+            "campaign": campaign,
+            "text": campaign.text(language),
+            "language": language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "campaign_url": absolute(campaign.get_absolute_url()),
+            "withdraw_url": absolute(reverse("signatures:withdraw", args=[campaign.slug, token])),
+            "withdraw_days": settings.WITHDRAW_LINK_MAX_AGE_DAYS,
+        }
+        # A new message each time it is asked for: the link in it is new too.
+        msgid = message_id("withdraw", f"{signature.public_id.hex}.{token.rsplit(':', 2)[-2]}")
+        send("withdraw-link", signature.email, ctx, language, msgid)

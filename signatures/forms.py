@@ -97,11 +97,23 @@ class StrictCheckbox(forms.CheckboxInput):
         return isinstance(value, str) and value.strip().lower() in self.TICKED
 
 
-class DetailsFields(forms.Form):
-    """Who signs and where: the fields the sign form and the confirmation page share."""
+class SummaryForm(forms.Form):
+    """A form whose errors are listed above it, each a link to its field."""
 
     # The error summary names a field shortly: not by a whole consent sentence.
     short_labels: ClassVar[dict[str, "StrOrPromise"]] = {}
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        """(input id, short label, message) for every field error, in the form's order."""
+        return [
+            (field.auto_id, str(self.short_labels.get(field.name, field.label)), str(error))
+            for field in self
+            for error in field.errors
+        ]
+
+
+class DetailsFields(SummaryForm):
+    """Who signs and where: the fields the sign form and the confirmation page share."""
 
     def clean(self) -> dict[str, Any]:
         # Django reads bytes that are not UTF-8 as U+FFFD: the text is not what was typed.
@@ -122,14 +134,6 @@ class DetailsFields(forms.Form):
     def unreadable(self) -> bool:
         """Sent in bytes that are not UTF-8 (the answer is then a 400)."""
         return self.has_error(NON_FIELD_ERRORS, "unreadable")
-
-    def summary(self) -> list[tuple[str, str, str]]:
-        """(input id, short label, message) for every field error, in the form's order."""
-        return [
-            (field.auto_id, str(self.short_labels.get(field.name, field.label)), str(error))
-            for field in self
-            for error in field.errors
-        ]
 
     first_name = forms.CharField(
         label=_("First name"),
@@ -267,3 +271,20 @@ class SignatureForm(DetailsFields):
         # The answers are typed already: sending them again takes no fill time.
         data["started"] = form_started_token(time.time() - settings.SIGN_MIN_FILL_SECONDS)
         return SignatureForm(data)
+
+
+class WithdrawLinkForm(SummaryForm):
+    """The address a signer signed with, to be sent a fresh withdraw link."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        error_messages={"invalid": _("Enter a valid e-mail address.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+
+    def clean_email(self) -> str:
+        try:
+            return addresses.normalise(str(self.cleaned_data["email"]))
+        except addresses.InvalidAddress as exc:
+            raise forms.ValidationError(str(exc)) from exc

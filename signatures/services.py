@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from signatures import consent, counts
+from signatures import consent, counts, tasks
 from signatures.addresses import canonical_email
 from signatures.models import Campaign, Signature, due_now
 from signatures.network import network_hash
@@ -218,6 +218,25 @@ def used_link_outcome(signature_id: int) -> ConfirmOutcome:
     if row is None or row[1] is None:  # gone, or set aside by staff before it was confirmed
         return ConfirmOutcome.GONE
     return ConfirmOutcome.HELD if row[0] == Signature.State.HELD else ConfirmOutcome.ALREADY
+
+
+def ask_for_withdraw_link(campaign: Campaign, address: str) -> int:
+    """Mail a fresh withdraw link to ``address`` for each signature it gave ``campaign``.
+
+    The withdraw link in the confirmation mail expires; this keeps the promise
+    that a signer can withdraw at any time. Only the address's own mailbox
+    gets the link, and the caller says the same whether or not it signed.
+    """
+    ids = list(
+        Signature.objects.filter(
+            campaign=campaign, email_canonical=canonical_email(address)
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        tasks.send_withdraw_link.enqueue(pk)
+    if ids:
+        logger.info("Withdraw link asked for, for signatures %s", ids)
+    return len(ids)
 
 
 def withdraw(signature_id: int) -> bool:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("<slug:slug>/altcha/", views.altcha_challenge, name="altcha"),
     path("<slug:slug>/start/", views.form_start, name="start"),
     path("<slug:slug>/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("<slug:slug>/withdraw/", views.withdraw_link, name="withdraw_link"),
+    path("<slug:slug>/withdraw/sent/", views.withdraw_link_sent, name="withdraw_link_sent"),
     path("<slug:slug>/withdraw/<str:token>/", views.withdraw, name="withdraw"),
     path("<slug:slug>/withdrawn/", views.withdrawn, name="withdrawn"),
 ]

@@ -16,7 +16,7 @@ from petition_site.csrf import partner_form, partner_origin
 from petition_site.negotiation import gzip_page, same_in_every_language
 from signatures import abuse, counts, pages, services, sources, tokens
 from signatures.addresses import canonical_email
-from signatures.forms import DetailsForm, SignatureForm
+from signatures.forms import DetailsForm, SignatureForm, WithdrawLinkForm
 from signatures.models import Campaign
 from signatures.network import client_ip
 
@@ -223,6 +223,29 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return redirect("signatures:withdrawn", campaign.slug)
 
 
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask for a fresh withdraw link: a signer can withdraw after any link expired."""
+    campaign = pages.campaign(slug)
+    form = WithdrawLinkForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return _page(request, "signatures/withdraw_link.html", campaign, form=form)
+    address = form.cleaned_data["email"]
+    if abuse.withdraw_links_limited(request, canonical_email(address)):
+        return rate_limited(request)
+    # The same answer whether or not the address signed: nobody learns who did.
+    services.ask_for_withdraw_link(campaign, address)
+    return redirect("signatures:withdraw_link_sent", campaign.slug)
+
+
+@gzip_page  # nothing secret on it for BREACH to guess
+@require_GET
+def withdraw_link_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = pages.campaign(slug)
+    return _page(request, "signatures/withdraw_link_sent.html", campaign)
+
+
 @gzip_page  # nothing secret on it for BREACH to guess
 @require_GET
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
@@ -238,6 +261,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "contact": settings.PRIVACY_CONTACT,
         "purge_days": settings.PURGE_UNCONFIRMED_DAYS,
         "anonymize_days": settings.ANONYMIZE_AFTER_DAYS,
+        "default_campaign": settings.DEFAULT_CAMPAIGN,
     }
     return render(request, "signatures/privacy.html", ctx)
 

@@ -37,6 +37,10 @@ def public_pages(client, language: str) -> dict[str, bytes]:
         "confirmed": client.post(f"{base}/confirm/{confirm}/", follow=True),
         "withdraw": client.get(f"{base}/withdraw/{withdraw}/"),
         "withdrawn": client.post(f"{base}/withdraw/{withdraw}/", follow=True),
+        "ask for a withdraw link": client.get(f"{base}/withdraw/"),
+        "withdraw link sent": client.post(
+            f"{base}/withdraw/", {"email": "x@example.org"}, follow=True
+        ),
         "link does not work": client.get(f"{base}/confirm/not-a-token/"),
         "not found": client.get(f"/{language}/no-such-page/"),
         "embeddable form": client.get(f"{base}/embed/"),
@@ -84,4 +88,4 @@ def test_every_public_page_in_every_language_is_valid_and_speaks_its_declared_la
         if m["type"] == "error" or m.get("subType") == "warning"
     ]
     assert problems == []
-    assert len(files) == 12 * len(LANGUAGES)
+    assert len(files) == 14 * len(LANGUAGES)
