@@ -1,7 +1,9 @@
 """Slow clients cannot starve the site as deployed: nginx in front of gunicorn's sync workers."""
 
+import http.client
 import socket
 import threading
+import urllib.parse
 import time
 import urllib.request
 
@@ -50,3 +52,92 @@ def test_twenty_slow_clients_for_thirty_seconds_do_not_starve_healthz(gunicorn, 
     assert len(answers) >= 40
     assert all(status == 200 for status, _ in answers)
     assert max(seconds for _, seconds in answers) < 1
+
+
+def open_slow_bodies(port: int, count: int, source: str) -> list[socket.socket]:
+    """``count`` connections from ``source``, each past its headers and one byte into
+    a body that never comes: what holds nginx's connection slots longest."""
+    head = (
+        b"POST /en/test-action/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\na"
+    )
+    held = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(source, 0))
+        sock.sendall(head)
+        held.append(sock)
+    return held
+
+
+def get(url: str, source: str, path: str = "/en/test-action/") -> tuple[int, float]:
+    parts = urllib.parse.urlsplit(url)
+    started = time.monotonic()
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=5, source_address=(source, 0)
+    )
+    try:
+        connection.request("GET", path)
+        status = connection.getresponse().status
+    finally:
+        connection.close()
+    return status, time.monotonic() - started
+
+
+def test_a_thousand_slow_bodies_from_one_address_leave_the_page_to_everyone_else(
+    gunicorn, nginx, campaign
+):
+    proxy = nginx(gunicorn(workers=2))
+    held = open_slow_bodies(proxy.port, 1050, "127.0.0.2")
+    try:
+        answers = []
+        for _ in range(10):
+            for sock in held:  # a byte each, as a slow client keeps its body going
+                try:
+                    sock.send(b"a")
+                except OSError:
+                    pass
+            answers.append(get(proxy.url, "127.0.0.1"))
+            time.sleep(0.3)
+        # nginx turned the holder away at once (429), keeping few of its connections.
+        turned_away = sum(answer(sock).startswith(b"HTTP/1.1 429 ") for sock in held)
+    finally:
+        for sock in held:
+            sock.close()
+
+    assert [status for status, _seconds in answers] == [200] * 10
+    assert max(seconds for _status, seconds in answers) < 1
+    assert turned_away >= 1050 - 100  # limit_conn: 100 at most per address
+
+
+def answer(sock: socket.socket) -> bytes:
+    """What the server said on ``sock`` so far, without waiting."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(64)
+    except OSError:
+        return b""
+
+
+def test_a_flood_of_signing_posts_from_one_address_is_answered_429_past_its_burst(
+    gunicorn, nginx, campaign
+):
+    proxy = nginx(gunicorn(workers=2))
+    parts = urllib.parse.urlsplit(proxy.url)
+    statuses = []
+    started = time.monotonic()
+    for _ in range(80):
+        connection = http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=5, source_address=("127.0.0.3", 0)
+        )
+        connection.request(
+            "POST",
+            "/en/test-action/",
+            body="first_name=x",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        statuses.append(connection.getresponse().status)
+        connection.close()
+
+    assert time.monotonic() - started < 20
+    assert 429 in statuses and statuses[:40].count(429) == 0  # the burst, then the limit
+    assert get(proxy.url, "127.0.0.1")[0] == 200  # everyone else reads on
