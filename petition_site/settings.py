@@ -11,6 +11,7 @@ from sentry_sdk.integrations.django import DjangoIntegration
 
 from petition_site.logs import scrub_breadcrumb, scrub_event
 from petition_site.mail import REPLIES_PER_SEND, mailer_from_url, send_seconds
+from petition_site.storage import private_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -194,25 +195,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hand-in files are private: a directory no web server serves, or a bucket of
 # an S3-compatible store when BATCH_STORAGE_BUCKET is set (django-storages).
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
-if bucket := env.str("BATCH_STORAGE_BUCKET", default=""):
-    batch_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": bucket,
-            "endpoint_url": env.str("BATCH_STORAGE_ENDPOINT_URL", default="") or None,
-            "access_key": env.str("BATCH_STORAGE_ACCESS_KEY", default="") or None,
-            "secret_key": env.str("BATCH_STORAGE_SECRET_KEY", default="") or None,
-            "region_name": env.str("BATCH_STORAGE_REGION", default="") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
-else:
-    batch_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "batches", "base_url": None},
-    }
+batch_storage = private_storage(
+    PRIVATE_MEDIA_ROOT / "batches",
+    bucket=env.str("BATCH_STORAGE_BUCKET", default=""),
+    endpoint_url=env.str("BATCH_STORAGE_ENDPOINT_URL", default=""),
+    access_key=env.str("BATCH_STORAGE_ACCESS_KEY", default=""),
+    secret_key=env.str("BATCH_STORAGE_SECRET_KEY", default=""),
+    region=env.str("BATCH_STORAGE_REGION", default=""),
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "batches": batch_storage,
