@@ -16,10 +16,11 @@ RUN SECRET_KEY=collectstatic-only .venv/bin/python manage.py collectstatic --no-
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH="/app/.venv/bin:$PATH"
-# Pango renders the hand-in PDFs; Noto covers Latin, Greek, Cyrillic, Arabic and CJK.
+# Pango renders the hand-in PDFs; Noto covers Latin, Greek, Cyrillic, Arabic and CJK;
+# pg_dump and pg_restore make and load backups (manage.py backup/restore).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system app && useradd --system --gid app --home-dir /app app
 WORKDIR /app
