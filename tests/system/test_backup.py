@@ -5,6 +5,7 @@ import sys
 
 import psycopg
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from petition_site.backup import table_summaries
@@ -46,6 +47,7 @@ def empty_database():
 def test_a_backup_of_a_living_site_restores_elsewhere_with_every_row_file_and_count(
     transactional_db, campaign, admin_user, run_tasks, settings, tmp_path, empty_database
 ):
+    ContentType.objects.clear_cache()  # earlier tests flushed the table it remembers
     private = tmp_path / "private"
     settings.STORAGES["batches"]["OPTIONS"]["location"] = private / "batches"
     for state in Signature.State.values:
