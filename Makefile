@@ -27,4 +27,4 @@ format:
 
 bench:  ## load benchmark on loopback (needs wrk, PostgreSQL, Redis); see docs/benchmarks.md
 	./bin/venv
-	.venv/bin/python bench/run.py
+	.venv/bin/python -m bench.run

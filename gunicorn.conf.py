@@ -16,8 +16,8 @@ max_requests_jitter = max_requests // 10
 # Application code is imported once, before forking.
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
-# No link tokens and no client addresses in the access log (petition_site/logs.py).
-logger_class = "petition_site.logs.AccessLogger"
+# No link tokens and no client addresses in the access log (petition_site/lib/logs.py).
+logger_class = "petition_site.lib.logs.AccessLogger"
 errorlog = "-"
 # Forwarded headers are read only from the proxy (the compose file gives its
 # address), and only X-Forwarded-Proto: never SCRIPT_NAME or PATH_INFO, so no

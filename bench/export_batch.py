@@ -23,7 +23,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from signatures import batch_files, handins  # noqa: E402
+from signatures.handins import files as batch_files  # noqa: E402
+from signatures.handins import services as handins  # noqa: E402
 from signatures.models import Campaign  # noqa: E402
 
 

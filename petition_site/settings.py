@@ -9,9 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from sentry_sdk.integrations.django import DjangoIntegration
 
-from petition_site.logs import scrub_breadcrumb, scrub_event
-from petition_site.mail import REPLIES_PER_SEND, mailer_from_url, send_seconds
-from petition_site.storage import private_storage
+from petition_site.lib.logs import scrub_breadcrumb, scrub_event
+from petition_site.lib.mail import REPLIES_PER_SEND, mailer_from_url, send_seconds
+from petition_site.lib.storage import private_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,7 @@ SOURCE_TAGS = env.list("SOURCE_TAGS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "petition_site.apps.StaffAdminConfig",
+    "signatures.staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,25 +60,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost: every answer gets the security headers, /healthz and static files too.
-    "petition_site.middleware.SecurityHeadersMiddleware",
-    "petition_site.middleware.HealthCheckMiddleware",
+    "petition_site.lib.middleware.SecurityHeadersMiddleware",
+    "petition_site.lib.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "petition_site.middleware.MalformedBodyMiddleware",
+    "petition_site.lib.middleware.MalformedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, without Vary: Accept-Language on bodies no language changes.
-    "petition_site.negotiation.LocaleMiddleware",
+    "petition_site.lib.negotiation.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Origin and Fetch Metadata, not a token: see petition_site/csrf.py.
-    "petition_site.csrf.OriginCsrfMiddleware",
+    # Origin and Fetch Metadata, not a token: see petition_site/lib/csrf.py.
+    "petition_site.lib.csrf.OriginCsrfMiddleware",
     # ... and Django's token as well on staff URLs.
-    "petition_site.csrf.StaffTokenMiddleware",
+    "petition_site.lib.csrf.StaffTokenMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "petition_site.middleware.DatabaseUnavailableMiddleware",
+    "petition_site.lib.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "petition_site.urls"
@@ -119,17 +119,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-# Forged requests are refused by petition_site.csrf.OriginCsrfMiddleware
+# Forged requests are refused by petition_site.lib.csrf.OriginCsrfMiddleware
 # (Fetch Metadata and Origin) instead of Django's token middleware; this check
 # only looks for the latter.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "petition_site.cache.ResilientRedisCache",
+            "BACKEND": "petition_site.lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "petition",
-            # After a failure, Redis is left alone this long (petition_site.cache).
+            # After a failure, Redis is left alone this long (petition_site.lib.cache).
             "OPTIONS": {"retry_after": env.float("CACHE_RETRY_SECONDS", default=5.0)},
         }
     }
@@ -145,9 +145,9 @@ else:
         SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Copies each process keeps of what every request reads: campaigns and the
-# rendered campaign page (signatures.pages). Keys carry the data's version.
+# rendered campaign page (signatures.signing.pages). Keys carry the data's version.
 CACHES["local"] = {
-    "BACKEND": "petition_site.cache.ProcessCache",
+    "BACKEND": "petition_site.lib.cache.ProcessCache",
     "LOCATION": "petition-local",
     "TIMEOUT": 300,
     "OPTIONS": {"MAX_ENTRIES": 1000},
@@ -167,7 +167,7 @@ DEFAULT_FROM_NAME = env.str("DEFAULT_FROM_NAME", default="")
 REPLY_TO_EMAIL = env.str("REPLY_TO_EMAIL", default="")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-AUTHENTICATION_BACKENDS = ["petition_site.staff.NormalisedUsernameBackend"]
+AUTHENTICATION_BACKENDS = ["signatures.staff.accounts.NormalisedUsernameBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,9 +270,6 @@ CAMPAIGN_CACHE_SECONDS = env.float("CAMPAIGN_CACHE_SECONDS", default=2.0)
 CAMPAIGN_PAGE_MAX_AGE = env.int("CAMPAIGN_PAGE_MAX_AGE", default=30)
 # Each process reads the count it shows on public pages this often at most.
 PAGE_COUNT_SECONDS = env.float("PAGE_COUNT_SECONDS", default=2.0)
-# Each process answers a page any cache may keep from its own copy, before
-# Django, this long at most (petition_site/front_cache.py); 0 turns it off.
-FRONT_CACHE_SECONDS = env.float("FRONT_CACHE_SECONDS", default=2.0)
 MAIL_RETRY_LIMIT = env.int("MAIL_RETRY_LIMIT", default=8)
 # Threads sending confirmation mail in each worker process.
 MAIL_THREADS = env.int("MAIL_THREADS", default=2)
@@ -296,10 +293,12 @@ if MAIL_LEASE_SECONDS <= MAIL_SEND_SECONDS:
 # A task running longer than this is taken for one whose worker died, and
 # run again by another worker (manage.py worker). Tasks finish in seconds.
 TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=120)
-# /healthz calls the mail queue late when a due task has waited this long.
+# /healthz calls the mail queue late when a due task has waited this long; the
+# function that says how long the oldest due mail or task has waited.
 MAIL_QUEUE_LATE_SECONDS = env.int("MAIL_QUEUE_LATE_SECONDS", default=300)
+HEALTH_QUEUE_WAIT = "signatures.mail.queue.oldest_wait"
 
-# Abuse protection (signatures/abuse.py). Past a soft limit a signature is
+# Abuse protection (signatures/signing/abuse.py). Past a soft limit a signature is
 # held for review; past a hard limit the request gets 429 and nothing is kept.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 SIGN_RATE_IP_SOFT = env.str("SIGN_RATE_IP_SOFT", default="30/h")
@@ -348,7 +347,7 @@ if SENTRY_DSN:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "petition_site.logs.RedactTokens"}},
+    "filters": {"redact_tokens": {"()": "petition_site.lib.logs.RedactTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every page it lays out at INFO.

@@ -19,7 +19,7 @@ from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import Count, F
 
-from petition_site.cache import CacheUnavailable
+from petition_site.lib.cache import CacheUnavailable
 from signatures.models import Campaign, CountDelta, CountryCount, Signature
 
 

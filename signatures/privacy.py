@@ -11,8 +11,9 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from signatures import consent, counts
+from signatures import counts
 from signatures.models import Campaign, Signature, SignatureQuerySet
+from signatures.signing import consent
 
 logger = logging.getLogger(__name__)
 

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from petition_site.csrf import partner_form, partner_origin
-from petition_site.negotiation import gzip_page, same_in_every_language
-from signatures import abuse, counts, pages, services, sources, tokens
-from signatures.addresses import canonical_email
-from signatures.forms import DetailsForm, SignatureForm, WithdrawLinkForm
+from petition_site.lib.addresses import canonical_email
+from petition_site.lib.csrf import partner_form, partner_origin
+from petition_site.lib.negotiation import gzip_page, same_in_every_language
+from petition_site.lib.network import client_ip
+from signatures import counts, tokens
 from signatures.models import Campaign
-from signatures.network import client_ip
+from signatures.signing import abuse, pages, services, sources
+from signatures.signing.forms import DetailsForm, SignatureForm, WithdrawLinkForm
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @partner_form
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     if request.method != "POST":
         source = sources.clean(request.GET.get("source", ""))
         return pages.blank_campaign_page(request, campaign, source=source)
@@ -48,7 +49,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The form alone, for partner sites to show in a frame."""
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     if request.method != "POST":
         source = sources.clean(request.GET.get("source", ""))
         response = pages.blank_campaign_page(request, campaign, source=source, embedded=True)
@@ -129,7 +130,7 @@ def _public_json(data: dict[str, Any]) -> JsonResponse:
 @same_in_every_language
 @require_GET
 def count_json(request: HttpRequest, slug: str) -> JsonResponse:
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     tally = counts.get_counts(campaign)
     return _public_json({"campaign": campaign.slug, "count": tally.total, "goal": campaign.goal})
 
@@ -137,7 +138,7 @@ def count_json(request: HttpRequest, slug: str) -> JsonResponse:
 @same_in_every_language
 @require_GET
 def countries_json(request: HttpRequest, slug: str) -> JsonResponse:
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     tally = counts.get_counts(campaign)
     return _public_json(
         {"campaign": campaign.slug, "count": tally.total, "countries": tally.by_country}
@@ -152,7 +153,7 @@ def form_start(request: HttpRequest, slug: str) -> JsonResponse:
     The cached page's token is shared by all its readers; this one is good for
     one signature, and dates the start of filling in rather than the page.
     """
-    pages.campaign(slug)
+    pages.find_campaign(slug)
     return JsonResponse({"started": tokens.form_started_token()})
 
 
@@ -160,13 +161,13 @@ def form_start(request: HttpRequest, slug: str) -> JsonResponse:
 @require_GET
 def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
     get_object_or_404(Campaign, slug=slug, proof_of_work=True)
-    return JsonResponse(abuse.altcha_challenge())
+    return JsonResponse(abuse.new_puzzle())
 
 
 @gzip_page  # nothing secret on it for BREACH to guess
 @require_GET
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     share_url = settings.SITE_URL + campaign.get_absolute_url()
     return _page(request, "signatures/thanks.html", campaign, share_url=share_url)
 
@@ -174,7 +175,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @gzip_page
 @require_GET
 def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     share_url = settings.SITE_URL + campaign.get_absolute_url()
     response = _page(request, "signatures/embed_thanks.html", campaign, share_url=share_url)
     return pages.frameable_by_partners(response)
@@ -184,7 +185,7 @@ def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     # GET only shows the form: mail scanners that prefetch links confirm nothing.
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     link = tokens.read_link(token, tokens.Purpose.CONFIRM, campaign)
     if link is None or link.signature_id is None:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
@@ -203,7 +204,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         if not form.is_valid():
             return _page(request, "signatures/confirm.html", campaign, form=form)
         details = form.details()
-    outcome = services.confirm(link.signature_id, details)
+    outcome = services.confirm_signature(link.signature_id, details)
     if outcome == services.ConfirmOutcome.GONE:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
     return _page(request, "signatures/confirmed.html", campaign, outcome=outcome)
@@ -212,14 +213,14 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     link = tokens.read_link(token, tokens.Purpose.WITHDRAW, campaign)
     if link is None:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
     if request.method != "POST":
         return _page(request, "signatures/withdraw.html", campaign)
     if link.signature_id is not None:
-        services.withdraw(link.signature_id)
+        services.withdraw_signature(link.signature_id)
     return redirect("signatures:withdrawn", campaign.slug)
 
 
@@ -227,7 +228,7 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw_link(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask for a fresh withdraw link: a signer can withdraw after any link expired."""
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     form = WithdrawLinkForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         return _page(request, "signatures/withdraw_link.html", campaign, form=form)
@@ -242,14 +243,14 @@ def withdraw_link(request: HttpRequest, slug: str) -> HttpResponse:
 @gzip_page  # nothing secret on it for BREACH to guess
 @require_GET
 def withdraw_link_sent(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     return _page(request, "signatures/withdraw_link_sent.html", campaign)
 
 
 @gzip_page  # nothing secret on it for BREACH to guess
 @require_GET
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = pages.campaign(slug)
+    campaign = pages.find_campaign(slug)
     return _page(request, "signatures/withdrawn.html", campaign)
 
 

@@ -10,9 +10,10 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils import translation
 
-from petition_site.mail import kept_connection
-from signatures import campaign_copy, roles
+from petition_site.lib.mail import kept_connection
+from signatures import campaign_copy
 from signatures.models import Campaign, Signature
+from signatures.staff import roles
 from tests import factories
 from tests.helpers import form_started
 
@@ -79,7 +80,7 @@ def cache_down(settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "petition_site.cache.ResilientRedisCache",
+            "BACKEND": "petition_site.lib.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/1",
         },
     }

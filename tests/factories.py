@@ -8,8 +8,9 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from signatures import roles, services
 from signatures.models import Campaign, Signature
+from signatures.signing import services
+from signatures.staff import roles
 
 _numbers = count()
 
@@ -60,7 +61,7 @@ def signature(
     hold = Signature.HoldReason.RATE_LIMIT if held else Signature.HoldReason.NONE
     result = services.sign(campaign, data, language=language, ip=ip, hold=hold)
     if state == Signature.State.CONFIRMED:
-        services.confirm(result.signature_id)
+        services.confirm_signature(result.signature_id)
     elif state in {Signature.State.REJECTED, Signature.State.SPAM}:
         # Never confirmed, so never counted: no count delta to write.
         Signature.objects.filter(pk=result.signature_id).update(state=state)
@@ -68,7 +69,7 @@ def signature(
 
 
 def staff(group: str) -> User:
-    """A staff user (password "pw") in one of the role groups of signatures.roles."""
+    """A staff user (password "pw") in one of the role groups of signatures.staff.roles."""
     if not Group.objects.filter(name=group).exists():
         roles.sync(apps)  # a transactional test before this one emptied the tables
     user = User.objects.create_user(group.lower(), f"{group.lower()}@example.org", "pw")

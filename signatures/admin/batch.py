@@ -17,9 +17,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from signatures import batch_files, batches, exports, handins
-from signatures.forms import country_codes
+from signatures.handins import batches, exports
+from signatures.handins import files as batch_files
+from signatures.handins import services as handins
 from signatures.models import Batch, Campaign
+from signatures.signing.forms import country_codes
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ class HandInActionForm(ActionForm):
 
 
 @admin.action(description=_("Mark the selected batches handed in"), permissions=["export"])
-def mark_handed_in(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch]) -> None:
+def mark_selected_handed_in(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch]) -> None:
     where = request.POST.get("where", "").strip()[:200]
     done = [b for b in qs if handins.mark_handed_in(b, where)]
     for batch in done:
@@ -87,7 +89,7 @@ def mark_handed_in(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch])
 
 @admin.action(description=_("Cancel the selected batches"), permissions=["export"])
 def cancel_batches(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch]) -> None:
-    returned = sum(batches.cancel(batch) for batch in qs)
+    returned = sum(batches.cancel_batch(batch) for batch in qs)
     logger.info("%s cancelled batches %s", request.user, [b.pk for b in qs])
     modeladmin.message_user(
         request, _("Cancelled; %(n)d signatures are back in the pool.") % {"n": returned}
@@ -111,7 +113,7 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
     list_filter = ["state", "files", "campaign", CountryWithBatchesFilter]
     list_select_related = ["campaign", "created_by"]
     action_form = HandInActionForm
-    actions = [mark_handed_in, cancel_batches]
+    actions = [mark_selected_handed_in, cancel_batches]
     fields = [
         "campaign",
         "country",

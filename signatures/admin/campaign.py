@@ -10,8 +10,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from signatures import dashboard, pages
 from signatures.models import Campaign, CampaignTranslation
+from signatures.moderation import dashboard
+from signatures.signing import pages
 
 
 class CampaignTranslationInline(admin.StackedInline[CampaignTranslation, Campaign]):

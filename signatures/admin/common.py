@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from signatures import sources
+from signatures.signing import sources
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

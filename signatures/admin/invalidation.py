@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from signatures import invalidations, moderation
 from signatures.admin.common import staff_id
 from signatures.models import Invalidation
+from signatures.moderation import invalidations
+from signatures.moderation import states as moderation
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def start_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidatio
 @admin.action(description=_("Cancel the selected invalidations"), permissions=["change"])
 def cancel_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidations) -> None:
     for invalidation in qs:
-        if invalidations.cancel(invalidation):
+        if invalidations.cancel_invalidation(invalidation):
             logger.info("%s cancelled %s", request.user, invalidation)
     modeladmin.message_user(request, _("Cancelled. Signatures already moved stay moved."))
 

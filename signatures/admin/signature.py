@@ -13,8 +13,8 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from signatures import consent, counts, moderation, privacy, services
-from signatures.addresses import canonical_email
+from petition_site.lib.addresses import canonical_email
+from signatures import counts, privacy
 from signatures.admin.common import (
     BouncingFilter,
     CappedCountPaginator,
@@ -28,7 +28,9 @@ from signatures.admin.common import (
     staff_id,
 )
 from signatures.models import Campaign, Signature
-from signatures.moderation import Action
+from signatures.moderation import states as moderation
+from signatures.moderation.states import Action
+from signatures.signing import consent, services
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from signatures import roles
+from signatures.staff import roles
 
 
 def create_roles(apps, schema_editor):

@@ -1,8 +1,8 @@
-"""Organisers may make and download hand-in batches (signatures.roles)."""
+"""Organisers may make and download hand-in batches (signatures.staff.roles)."""
 
 from django.db import migrations
 
-from signatures import roles
+from signatures.staff import roles
 
 
 def grant(apps, schema_editor):

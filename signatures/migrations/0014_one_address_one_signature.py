@@ -1,7 +1,7 @@
 """Stricter addresses.
 
 Every stored address gets its canonical key again under the stricter rules
-(signatures.addresses). Where two signatures of one campaign now share a key,
+(petition_site.lib.addresses). Where two signatures of one campaign now share a key,
 the earlier keeps it and the later is flagged ``duplicate_of`` the earlier,
 for a moderator to decide: nothing is deleted and no count changes here.
 """
@@ -9,7 +9,7 @@ for a moderator to decide: nothing is deleted and no count changes here.
 import django.db.models.deletion
 from django.db import migrations, models
 
-from signatures import rekeying
+from signatures.signing import rekeying
 
 
 def recanonicalise(apps, schema_editor):

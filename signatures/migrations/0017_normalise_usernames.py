@@ -1,4 +1,4 @@
-"""Usernames in one form (NFKC, case-folded), as petition_site.staff compares them."""
+"""Usernames in one form (NFKC, case-folded), as signatures.staff.site compares them."""
 
 import unicodedata
 

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 editable=False,
-                help_text="The partner site or campaign tag it came from (signatures.sources).",
+                help_text="The partner site or campaign tag it came from (signatures.signing.sources).",
                 max_length=100,
             ),
         ),

@@ -7,8 +7,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.urls import reverse
 
-from signatures import services, tokens
+from signatures import tokens
 from signatures.models import Signature
+from signatures.signing import services
 from tests.helpers import sign_in
 
 axe = Axe()

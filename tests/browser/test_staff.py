@@ -5,7 +5,7 @@ import io
 
 from django.urls import reverse
 
-from signatures import services
+from signatures.signing import services
 from tests.helpers import sign_in
 
 

@@ -7,7 +7,9 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from pypdf import PdfReader
 
-from signatures import batch_files, batches, handins
+from signatures.handins import batches
+from signatures.handins import files as batch_files
+from signatures.handins import services as handins
 from signatures.models import Batch, BatchFile
 from tests.helpers import read_csv
 
@@ -93,7 +95,7 @@ def test_mark_handed_in_from_the_batch_list(
     client.force_login(organiser)
     client.post(
         reverse("admin:signatures_batch_changelist"),
-        {"action": "mark_handed_in", "_selected_action": [batch.pk], "where": "Berlin"},
+        {"action": "mark_selected_handed_in", "_selected_action": [batch.pk], "where": "Berlin"},
     )
     batch.refresh_from_db()
     assert (batch.state, batch.handed_in_where, batch.handed_in_version) == (

@@ -2,8 +2,10 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from signatures import counts, invalidations, moderation
+from signatures import counts
 from signatures.models import Invalidation, Signature
+from signatures.moderation import invalidations
+from signatures.moderation import states as moderation
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def test_cancelled_invalidation_stops_between_batches(
     Invalidation.objects.filter(pk=draft.pk).update(state=Invalidation.State.QUEUED)
 
     assert moderation.run_invalidation_batch(draft.pk) is True
-    invalidations.cancel(draft)
+    invalidations.cancel_invalidation(draft)
     assert moderation.run_invalidation_batch(draft.pk) is False
 
     assert Signature.objects.filter(state="spam").count() == 2

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from signatures import batches, handins
+from signatures.handins import batches
+from signatures.handins import services as handins
 from signatures.models import Invalidation
 from tests import factories
 

@@ -3,8 +3,10 @@ import json
 from django.contrib.admin.models import DELETION, LogEntry
 from django.urls import reverse
 
-from signatures import batches, counts, services
+from signatures import counts
+from signatures.handins import batches
 from signatures.models import Signature
+from signatures.signing import services
 from tests import factories
 
 CHANGELIST = reverse("admin:signatures_signature_changelist")
@@ -111,7 +113,7 @@ def test_releasing_counts_held_signatures_whose_owners_confirmed_and_nothing_els
     client, moderator, campaign, run_tasks
 ):
     owner_confirmed = factories.signature(campaign, Signature.State.HELD)
-    services.confirm(owner_confirmed.pk)
+    services.confirm_signature(owner_confirmed.pk)
     not_confirmed = factories.signature(campaign, Signature.State.HELD)
     pending = factories.signature(campaign, Signature.State.PENDING)
     client.force_login(moderator)

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from signatures import services
 from signatures.models import Campaign, Signature
+from signatures.signing import services
 from tests.helpers import shown_count
 
 SEEDED_SENTENCES = [

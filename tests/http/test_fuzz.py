@@ -18,7 +18,9 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from signatures import batch_files, batches, tokens
+from signatures import tokens
+from signatures.handins import batches
+from signatures.handins import files as batch_files
 from signatures.models import BatchFile, Invalidation, Signature
 
 # Raw, as they go on the wire (already percent-encoded where they need to be).

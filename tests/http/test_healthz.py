@@ -7,7 +7,7 @@ from django.db import connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from signatures import handins
+from signatures.handins import services as handins
 from signatures.models import Signature
 from tests import factories
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 from pypdf import PdfReader
 
-from signatures import batches
+from signatures.handins import batches
 from signatures.models import Campaign, CampaignTranslation, Signature
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from signatures import services, tokens
+from signatures import tokens
 from signatures.models import Signature
+from signatures.signing import services
 from tests import factories
 from tests.helpers import shown_count
 

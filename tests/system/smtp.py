@@ -93,7 +93,7 @@ class SMTPServer:
     def mailers(self) -> dict[str, Any]:
         return {
             "default": {
-                "BACKEND": "petition_site.smtp.EmailBackend",
+                "BACKEND": "petition_site.lib.smtp.EmailBackend",
                 "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5},
             }
         }

@@ -8,9 +8,11 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from petition_site.backup import table_summaries
-from signatures import handins, moderation, services
+from petition_site.lib.backup import table_summaries
+from signatures.handins import services as handins
 from signatures.models import Batch, BatchFile, Signature
+from signatures.moderation import states as moderation
+from signatures.signing import services
 from tests import factories
 from tests.helpers import ROOT
 from tests.system.conftest import site_env

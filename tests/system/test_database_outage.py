@@ -29,7 +29,6 @@ def test_requests_during_a_database_outage_get_503_and_the_site_recovers(gunicor
         DATABASE_URL=f"postgres://{db['USER']}@127.0.0.1:{outage.port}/{db['NAME']}",
         # Every page view asks the database, as no process copy answers for it.
         CAMPAIGN_CACHE_SECONDS="0",
-        FRONT_CACHE_SECONDS="0",
     )
     page = url + campaign.get_absolute_url()
     assert fetch(page)[0] == 200

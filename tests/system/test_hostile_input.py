@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from signatures.forms import JOINERS, SignatureForm
 from signatures.models import Signature
+from signatures.signing.forms import JOINERS, SignatureForm
 from tests.helpers import form_started
 
 FIELDS = ["first_name", "last_name", "email", "country", "consent", "contact_opt_in"]

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from signatures import tasks
+from signatures.mail import tasks
 from signatures.models import Signature
 from tests import factories
 from tests.helpers import free_port

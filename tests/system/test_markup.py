@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from signatures import services, tokens
+from signatures import tokens
 from signatures.models import Campaign, Signature
+from signatures.signing import services
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]

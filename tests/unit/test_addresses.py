@@ -1,6 +1,6 @@
 import pytest
 
-from signatures.addresses import InvalidAddress, canonical_email, normalise
+from petition_site.lib.addresses import InvalidAddress, canonical_email, normalise
 
 
 @pytest.mark.parametrize(

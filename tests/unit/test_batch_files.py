@@ -8,8 +8,11 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from signatures import batch_files, batches, handins, services
+from signatures.handins import batches
+from signatures.handins import files as batch_files
+from signatures.handins import services as handins
 from signatures.models import Batch, BatchFile, Signature
+from signatures.signing import services
 from tests import factories
 from tests.helpers import read_csv
 
@@ -182,7 +185,7 @@ def test_a_changed_batch_is_prepared_again_as_a_new_version_and_the_old_stays(
     batch.refresh_from_db()
     version_one = {f.name: f.sha256 for f in batch_files.current(batch)}
 
-    services.withdraw(first.pk)
+    services.withdraw_signature(first.pk)
     Signature.objects.filter(pk=third.pk).update(email="", first_name="", last_name="")
 
     assert batch_files.changes(batch) == batch_files.Changes(removed=1, anonymised=1)

@@ -3,8 +3,10 @@ import threading
 import pytest
 from django.db import connection
 
-from signatures import batches, moderation
+from signatures.handins import batches
+from signatures.handins import services as handins
 from signatures.models import Batch, Signature
+from signatures.moderation import states as moderation
 
 
 def test_a_batch_holds_exactly_the_countrys_confirmed_signatures(
@@ -40,7 +42,7 @@ def test_cancelling_returns_the_signatures_to_the_pool(campaign, make_signatures
     make_signatures(2, country="DE")
     batch = batches.create(campaign, "DE", None)
 
-    assert batches.cancel(batch) == 2
+    assert batches.cancel_batch(batch) == 2
 
     batch.refresh_from_db()
     assert batch.state == Batch.State.CANCELLED
@@ -51,8 +53,9 @@ def test_cancelling_returns_the_signatures_to_the_pool(campaign, make_signatures
 def test_a_handed_in_batch_cannot_be_cancelled(campaign, make_signatures):
     make_signatures(1, country="DE")
     batch = batches.create(campaign, "DE", None)
-    assert batches.mark_handed_in(batch, "US Embassy Berlin")
-    assert batches.cancel(batch) == 0
+    Batch.objects.filter(pk=batch.pk).update(files=Batch.Files.READY)  # as the worker leaves it
+    assert handins.mark_handed_in(batch, "US Embassy Berlin")
+    assert batches.cancel_batch(batch) == 0
     batch.refresh_from_db()
     assert batch.state == Batch.State.HANDED_IN
     assert batch.handed_in_where == "US Embassy Berlin"
@@ -76,7 +79,7 @@ def test_country_table_shows_waiting_signatures_and_past_batches(campaign, make_
 
 @pytest.mark.django_db(transaction=True)
 def test_two_organisers_at_the_same_moment_never_share_a_signature(make_campaign):
-    from signatures import services
+    from signatures.signing import services
 
     campaign = make_campaign(requires_confirmation=False)
     for n in range(200):

@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from signatures import counts, services
+from signatures import counts
 from signatures.models import CountDelta, CountryCount, Signature
+from signatures.signing import services
 
 
 def sign(campaign, n: int, country: str = "DE") -> int:
@@ -22,8 +23,8 @@ def sign(campaign, n: int, country: str = "DE") -> int:
 
 def test_confirmations_are_counted_per_country(campaign):
     for n in range(3):
-        services.confirm(sign(campaign, n, "DE"))
-    services.confirm(sign(campaign, 9, "FR"))
+        services.confirm_signature(sign(campaign, n, "DE"))
+    services.confirm_signature(sign(campaign, 9, "FR"))
     sign(campaign, 10, "FR")  # pending: not counted
 
     tally = counts.refresh(campaign)
@@ -36,7 +37,7 @@ def test_confirmations_are_counted_per_country(campaign):
 def test_signing_never_updates_a_shared_counter_row(campaign):
     signature_id = sign(campaign, 1)
     with CaptureQueriesContext(connection) as queries:
-        services.confirm(signature_id)
+        services.confirm_signature(signature_id)
     writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
     assert any('INSERT INTO "signatures_countdelta"' in sql for sql in writes)
     assert not any("signatures_countrycount" in sql for sql in writes)
@@ -45,7 +46,7 @@ def test_signing_never_updates_a_shared_counter_row(campaign):
 
 def test_recount_corrects_drift_and_reports_it(campaign):
     for n in range(2):
-        services.confirm(sign(campaign, n, "DE"))
+        services.confirm_signature(sign(campaign, n, "DE"))
     counts.refresh(campaign)
     CountryCount.objects.filter(country="DE").update(confirmed=7)
     Signature.objects.filter(last_name="N0").update(country="AT")  # changed behind our back
@@ -65,7 +66,7 @@ def test_recount_corrects_drift_and_reports_it(campaign):
 @pytest.mark.django_db(transaction=True)
 def test_pending_deltas_are_not_counted_twice_by_a_recount(make_campaign):
     campaign = make_campaign()
-    services.confirm(sign(campaign, 1))
+    services.confirm_signature(sign(campaign, 1))
     # The delta is still unflushed when the recount starts.
     assert CountDelta.objects.count() == 1
     drift = counts.recount(campaign)

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from signatures import dashboard
 from signatures.models import Signature
+from signatures.moderation import dashboard
 
 
 def test_totals_by_state(campaign, make_signatures):

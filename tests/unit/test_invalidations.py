@@ -1,7 +1,8 @@
 """Starting, cancelling and reverting invalidations, without the admin."""
 
-from signatures import counts, invalidations
+from signatures import counts
 from signatures.models import Invalidation, Signature
+from signatures.moderation import invalidations
 
 
 def test_starting_queues_only_drafts_and_the_worker_moves_their_matches(

@@ -1,6 +1,6 @@
 import pytest
 
-from petition_site.mail import mailer_from_url
+from petition_site.lib.mail import mailer_from_url
 
 
 @pytest.mark.parametrize(
@@ -15,7 +15,7 @@ from petition_site.mail import mailer_from_url
         ),
         (
             "smtp://user:p%40ss@mail.example.org:2525",
-            "petition_site.smtp",
+            "petition_site.lib.smtp",
             {
                 "host": "mail.example.org",
                 "port": 2525,
@@ -28,7 +28,7 @@ from petition_site.mail import mailer_from_url
         ),
         (
             "smtp+tls://mail.example.org:587?timeout=5",
-            "petition_site.smtp",
+            "petition_site.lib.smtp",
             {
                 "host": "mail.example.org",
                 "port": 587,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from petition_site.negotiation import accepts
+from petition_site.lib.negotiation import accepts
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """What the campaign page shows, built without a request: the staff preview uses it too."""
 
-from signatures import pages
-from signatures.forms import SignatureForm
 from signatures.models import CampaignTranslation
+from signatures.signing import pages
+from signatures.signing.forms import SignatureForm
 
 
 def test_preview_shows_the_page_open_in_the_language_asked_with_no_count(campaign):

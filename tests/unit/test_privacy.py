@@ -7,8 +7,9 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.core.management import call_command
 from django.utils import timezone
 
-from signatures import counts, services
+from signatures import counts
 from signatures.models import Signature
+from signatures.signing import services
 
 
 def test_anonymize_erases_names_and_addresses_but_keeps_country_counts(campaign, make_signatures):
@@ -42,7 +43,7 @@ def test_campaigns_closed_recently_are_not_anonymized(campaign, make_signatures)
 def test_data_subject_request_finds_exports_and_erases(
     campaign, make_campaign, make_signatures, organiser
 ):
-    from signatures import services
+    from signatures.signing import services
 
     [mine] = make_signatures(1, email="Ada.Lovelace+petition@gmail.com")
     other = make_campaign(slug="other")
@@ -96,7 +97,7 @@ def test_purge_deletes_only_old_pending_signatures(campaign):
         }
         pk = services.sign(campaign, data, language="en", ip="").signature_id
         if confirm:
-            services.confirm(pk)
+            services.confirm_signature(pk)
         Signature.objects.filter(pk=pk).update(created_at=timezone.now() - timedelta(days=age_days))
 
     sign(1, age_days=40)

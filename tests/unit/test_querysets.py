@@ -3,8 +3,10 @@
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from signatures import batches, roles
+from signatures.handins import batches
+from signatures.handins import services as handins
 from signatures.models import Batch, Invalidation, Signature
+from signatures.staff import roles
 from tests import factories
 
 State = Signature.State
@@ -71,8 +73,9 @@ def test_prepared_batches_are_neither_handed_in_nor_cancelled(campaign):
     for country in ["DE", "FR", "ES"]:
         factories.signature(campaign, country=country)
     de, _es, fr = batches.create_for(campaign, "all", None)  # by country code
-    batches.cancel(de)
-    batches.mark_handed_in(fr, "Paris")
+    batches.cancel_batch(de)
+    Batch.objects.filter(pk=fr.pk).update(files=Batch.Files.READY)  # as the worker leaves it
+    assert handins.mark_handed_in(fr, "Paris")
 
     assert [b.country.code for b in Batch.objects.prepared()] == ["ES"]
 

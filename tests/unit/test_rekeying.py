@@ -3,8 +3,9 @@
 from django.apps import apps
 from django.core.management import call_command
 
-from signatures import counts, rekeying
+from signatures import counts
 from signatures.models import Signature
+from signatures.signing import rekeying
 
 
 def stored_before_the_rules(campaign, email: str) -> Signature:

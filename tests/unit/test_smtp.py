@@ -8,7 +8,7 @@ import pytest
 from django.core.mail import EmailMessage as DjangoMessage
 from django.core.mail import EmailMultiAlternatives
 
-from petition_site.smtp import lean_bytes
+from petition_site.lib.smtp import lean_bytes
 
 TEXT = (
     "Hallo Jörg,\n\n"

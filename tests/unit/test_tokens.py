@@ -7,7 +7,7 @@ import time
 
 from django.core import signing
 
-from petition_site.logs import RedactTokens
+from petition_site.lib.logs import RedactTokens
 from signatures import tokens
 from signatures.models import Signature
 from tests import factories

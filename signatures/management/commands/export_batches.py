@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from signatures import batch_files, batches
+from signatures.handins import batches
+from signatures.handins import files as batch_files
 from signatures.models import Batch, Campaign
 
 

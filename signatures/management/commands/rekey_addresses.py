@@ -3,7 +3,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from signatures import rekeying
+from signatures.signing import rekeying
 
 
 class Command(BaseCommand):

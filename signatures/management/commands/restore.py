@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from petition_site.backup import BackupError, restore
+from petition_site.lib.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -10,7 +10,8 @@ from django.db import close_old_connections, connections
 from django.utils.autoreload import run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
-from signatures import mailing, queue
+from signatures.mail import outbox as mailing
+from signatures.mail import queue
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ class LeasedWorker(db_worker.Worker):
 
     SIGTERM (or SIGINT) lets the current task and mail batch finish, then the
     worker exits; it never interrupts either. Beside the task loop, one thread
-    sends the confirmation mail signature rows owe (signatures.mailing), a
+    sends the confirmation mail signature rows owe (signatures.mail.outbox), a
     batch per claim, and another queues again the tasks of workers that died
     mid-task, once they have run ``TASK_LEASE_SECONDS``.
     """

@@ -1,0 +1,1 @@
+"""Hand-ins: per-country batches, their files (CSV, PDF letter), downloads."""

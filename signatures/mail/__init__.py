@@ -1,0 +1,1 @@
+"""Mail to signers: the outbox on the signature rows, its delivery, and what it says."""

@@ -1,0 +1,116 @@
+"""E-mails to signers. Templates: emails/<name>-subject, -body-text, -body-html."""
+
+from email.utils import formataddr
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from petition_site.lib.mail import kept_connection
+from signatures.models import Campaign, Signature
+from signatures.tokens import Purpose, link_token
+
+
+def absolute(path: str) -> str:
+    """Links in mail come from SITE_URL, never from a request's Host header."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def sender() -> str:
+    """The From header: the organisation's name, when set, before the address."""
+    name = settings.DEFAULT_FROM_NAME
+    return formataddr((name, settings.DEFAULT_FROM_EMAIL)) if name else settings.DEFAULT_FROM_EMAIL
+
+
+def message_id(kind: str, key: str) -> str:
+    """A Message-ID fixed by what the mail is, in the sending domain.
+
+    Sent again after a break between the server's acceptance and our record
+    of it, the mail is the same message to every mail system that reads it.
+    """
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<{kind}.{key}@{domain}>"
+
+
+def send(name: str, to: str, ctx: dict[str, Any], language: str, msgid: str) -> None:
+    with translation.override(language):
+        subject = render_subject(name, ctx)
+        text = render_to_string(f"emails/{name}-body-text.html", ctx)
+        html = render_to_string(f"emails/{name}-body-html.html", ctx)
+    headers = {"Auto-Submitted": "auto-generated", "Message-ID": msgid}
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        from_email=sender(),
+        to=[to],
+        reply_to=[settings.REPLY_TO_EMAIL] if settings.REPLY_TO_EMAIL else None,
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    kept_connection.send(message)
+
+
+def render_subject(name: str, ctx: dict[str, Any]) -> str:
+    """The subject as plain text on one line: a header is not HTML, so nothing is escaped."""
+    template = get_template(f"emails/{name}-subject.html").template  # type: ignore[attr-defined]
+    return " ".join(template.render(Context(ctx, autoescape=False)).split())
+
+
+def language_of(signature: Signature) -> str:
+    """The language the person signed in, if the site still speaks it."""
+    spoken = {code for code, _name in settings.LANGUAGES}
+    return signature.language if signature.language in spoken else signature.campaign.language
+
+
+def mail_confirmation(signature: Signature) -> None:
+    campaign = signature.campaign
+    with translation.override(language_of(signature)):  # links too: /de/assange/...
+        _send_confirmation(signature, campaign)
+
+
+def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
+    confirm_token = link_token(signature, Purpose.CONFIRM)
+    withdraw_token = link_token(signature, Purpose.WITHDRAW)
+    language = translation.get_language()
+    ctx = {
+        "signature": signature,
+        "campaign": campaign,
+        "text": campaign.text(language),
+        "language": language,
+        "direction": "rtl" if translation.get_language_bidi() else "ltr",
+        "campaign_url": absolute(campaign.get_absolute_url()),
+        "confirm_url": absolute(reverse("signatures:confirm", args=[campaign.slug, confirm_token])),
+        "withdraw_url": absolute(
+            reverse("signatures:withdraw", args=[campaign.slug, withdraw_token])
+        ),
+        "max_age_days": settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
+        "withdraw_days": settings.WITHDRAW_LINK_MAX_AGE_DAYS,
+        "country_name": str(signature.country.name),
+    }
+    msgid = message_id("confirm", f"{signature.public_id.hex}.{signature.emails_sent}")
+    send("confirm", signature.email, ctx, language, msgid)
+
+
+def mail_withdraw_link(signature: Signature) -> None:
+    """A fresh withdraw link, asked for on the petition's withdraw page."""
+    campaign = signature.campaign
+    with translation.override(language_of(signature)):
+        token = link_token(signature, Purpose.WITHDRAW)
+        language = translation.get_language()
+        ctx = {
+            "signature": signature,
+            "campaign": campaign,
+            "text": campaign.text(language),
+            "language": language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "campaign_url": absolute(campaign.get_absolute_url()),
+            "withdraw_url": absolute(reverse("signatures:withdraw", args=[campaign.slug, token])),
+            "withdraw_days": settings.WITHDRAW_LINK_MAX_AGE_DAYS,
+        }
+        # A new message each time it is asked for: the link in it is new too.
+        msgid = message_id("withdraw", f"{signature.public_id.hex}.{token.rsplit(':', 2)[-2]}")
+        send("withdraw-link", signature.email, ctx, language, msgid)

@@ -1,0 +1,41 @@
+"""The app's models, one module per capability; all of them importable from here."""
+
+from signatures.models.batch import Batch, BatchFile, BatchQuerySet
+from signatures.models.campaign import (
+    PLACEHOLDER_CONTACT,
+    PLACEHOLDER_ORGANISATIONS,
+    UNSET,
+    Campaign,
+    CampaignText,
+    CampaignTranslation,
+)
+from signatures.models.counts import CountDelta, CountryCount
+from signatures.models.invalidation import Invalidation, InvalidationQuerySet
+from signatures.models.signature import (
+    AWAITING_STATES,
+    MAIL_OWED,
+    Signature,
+    SignatureQuerySet,
+    due_now,
+)
+
+__all__ = [
+    "AWAITING_STATES",
+    "MAIL_OWED",
+    "PLACEHOLDER_CONTACT",
+    "PLACEHOLDER_ORGANISATIONS",
+    "UNSET",
+    "Batch",
+    "BatchFile",
+    "BatchQuerySet",
+    "Campaign",
+    "CampaignText",
+    "CampaignTranslation",
+    "CountDelta",
+    "CountryCount",
+    "Invalidation",
+    "InvalidationQuerySet",
+    "Signature",
+    "SignatureQuerySet",
+    "due_now",
+]

@@ -1,0 +1,1 @@
+"""Moderation: moving signatures between states, invalidations, the dashboard."""

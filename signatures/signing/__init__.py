@@ -1,0 +1,1 @@
+"""Signing: the form, the abuse screen, the services the public pages call, links."""
