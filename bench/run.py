@@ -23,8 +23,9 @@ import tempfile
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
-from bench.scenarios import OWED, export, mail_rush, seed_export, worker_rate
+from bench.scenarios import export, mail_rush, owed, seed_export, worker_rate
 from bench.tools import (
     DATABASE,
     MAIL_WORKERS,
@@ -84,7 +85,7 @@ def main() -> None:
     django.setup()
     from signatures import tokens  # needs the settings just set up
 
-    results: dict = {
+    results: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -96,7 +97,7 @@ def main() -> None:
     }
     args = (options.duration, options.connections)
 
-    peaks: dict = {}
+    peaks: dict[str, Any] = {}
     results["memory_peak_mb"] = peaks
     with gunicorn("bench.noop:application", env, options.workers) as noop:
         wrk(noop.url + "/", 2, options.connections)  # warm up
@@ -117,16 +118,15 @@ def main() -> None:
             results["page_nginx"] = wrk(proxy + "/en/assange/", *args)
 
         started = page_started(page)
-        # Every worker signs before the measured run: the page scenarios, answered
-        # from the front copies, may have left some workers' Django path cold.
+        # Every worker signs before the measured run: the page scenarios may have
+        # left some workers' Django path cold.
         wrk(page, 2, options.connections, "warm", started)
         results["signing"] = sign = wrk(page, *args, "sign", started)
         rows = sql(
             "SELECT count(*), count(DISTINCT email_canonical) FROM signatures_signature "
             "WHERE email LIKE 'sign-%%'"
         )[0]
-        owed = sql(f"SELECT count(*) FROM signatures_signature WHERE {OWED}")[0][0]
-        sign["rows"], sign["distinct_rows"], sign["mails_owed"] = rows[0], rows[1], owed
+        sign["rows"], sign["distinct_rows"], sign["mails_owed"] = rows[0], rows[1], owed().count()
         # wrk stops with up to one request per connection still in flight: the
         # server may finish those after wrk stopped counting.
         sign["lost"] = max(0, sign["good"] - rows[0])
@@ -165,7 +165,7 @@ def main() -> None:
     report(results)
 
 
-def report(results: dict) -> None:
+def report(results: dict[str, Any]) -> None:
     base = results["baseline"]["rps"]
     print(f"\nMachine: {json.dumps(results['machine'])}\n")
     print(f"{'scenario':<16}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'× baseline':>12}")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -27,7 +28,7 @@ RUSH_SECONDS = 60
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 def wait_for(url: str, seconds: float = 30) -> None:
@@ -41,7 +42,7 @@ def wait_for(url: str, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def run(*args: str, env: dict | None = None) -> str:
+def run(*args: str, env: dict[str, Any] | None = None) -> str:
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if result.returncode:
         raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -71,7 +72,7 @@ def children(pid: int) -> list[int]:
 
 
 @contextmanager
-def peak_rss(peaks: dict, label: str, pids: Callable[[], list[int]]) -> Iterator[None]:
+def peak_rss(peaks: dict[str, Any], label: str, pids: Callable[[], list[int]]) -> Iterator[None]:
     """Sample the resident memory of ``pids()`` every 0.2 s; keep the highest in ``peaks``."""
     stop = threading.Event()
 
@@ -90,7 +91,7 @@ def peak_rss(peaks: dict, label: str, pids: Callable[[], list[int]]) -> Iterator
 
 
 @contextmanager
-def gunicorn(app: str, env: dict, workers: int) -> Iterator[Server]:
+def gunicorn(app: str, env: dict[str, Any], workers: int) -> Iterator[Server]:
     port = free_port()
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", app],
@@ -113,12 +114,20 @@ def gunicorn(app: str, env: dict, workers: int) -> Iterator[Server]:
         process.wait(timeout=30)
 
 
+def found(pattern: str, text: str) -> str:
+    """The first group of ``pattern`` in wrk's (or a page's) output, which must hold it."""
+    match = re.search(pattern, text)
+    if match is None:
+        raise RuntimeError(f"{pattern!r} not found in:\n{text}")
+    return match[1]
+
+
 def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    number, unit = found(r"^([\d.]+)(?:us|ms|s|m)$", value), found(r"(us|ms|s|m)$", value)
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(url: str, duration: int, connections: int, *lua_args: str) -> dict:
+def wrk(url: str, duration: int, connections: int, *lua_args: str) -> dict[str, Any]:
     args = [
         "wrk",
         f"-t{THREADS}",
@@ -135,11 +144,11 @@ def wrk(url: str, duration: int, connections: int, *lua_args: str) -> dict:
     else:
         args.append(url)
     out = run(*args)
-    result = {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
-        "p50_ms": to_ms(re.search(r"\s50%\s+(\S+)", out)[1]),
-        "p99_ms": to_ms(re.search(r"\s99%\s+(\S+)", out)[1]),
-        "requests": int(re.search(r"(\d+) requests in", out)[1]),
+    result: dict[str, Any] = {
+        "rps": float(found(r"Requests/sec:\s+([\d.]+)", out)),
+        "p50_ms": to_ms(found(r"\s50%\s+(\S+)", out)),
+        "p99_ms": to_ms(found(r"\s99%\s+(\S+)", out)),
+        "requests": int(found(r"(\d+) requests in", out)),
     }
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
@@ -158,7 +167,7 @@ def wrk(url: str, duration: int, connections: int, *lua_args: str) -> dict:
 def page_started(page_url: str) -> str:
     """The signed start time the shared page's form carries (no cookie, no CSRF token)."""
     html = urllib.request.urlopen(page_url).read().decode()
-    return re.search(r'name="started" value="([^"]+)"', html)[1]
+    return found(r'name="started" value="([^"]+)"', html)
 
 
 @contextmanager
@@ -182,7 +191,7 @@ def nginx(upstream: str, page: bytes) -> Iterator[tuple[str, str]]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def sql(query: str, database: str = DATABASE) -> list[tuple]:
+def sql(query: str, database: str = DATABASE) -> list[tuple[Any, ...]]:
     import psycopg
 
     with psycopg.connect(f"{PG}/{database}", autocommit=True) as conn:
@@ -190,7 +199,7 @@ def sql(query: str, database: str = DATABASE) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def prepare(env: dict) -> None:
+def prepare(env: dict[str, Any]) -> None:
     sql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)", "postgres")
     sql(f"CREATE DATABASE {DATABASE}", "postgres")
     run(PYTHON, "manage.py", "migrate", "-v0", env=env)
@@ -200,13 +209,13 @@ def prepare(env: dict) -> None:
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
 
 
-def start_workers(env: dict, count: int, *extra: str) -> list[subprocess.Popen]:
+def start_workers(env: dict[str, Any], count: int, *extra: str) -> list[subprocess.Popen[bytes]]:
     command = [PYTHON, "manage.py", "worker", "--no-reload", "--no-startup-delay"]
     command += ["--interval", "0.1", "-v0", *extra]
     return [subprocess.Popen(command, cwd=ROOT, env=env) for _ in range(count)]
 
 
-def stop(processes: list[subprocess.Popen]) -> None:
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
     for process in processes:
         process.terminate()
     for process in processes:
@@ -214,17 +223,18 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 
 @contextmanager
-def smtp_sink() -> Iterator[tuple[int, Callable[[], list]]]:
+def smtp_sink() -> Iterator[tuple[int, Callable[[], list[Any]]]]:
     """A recording SMTP server; the callable stops it and returns (address, time) pairs."""
     port = free_port()
     out = Path(tempfile.mkstemp()[1])
     sink = subprocess.Popen([PYTHON, str(ROOT / "bench" / "smtp_sink.py"), str(port), str(out)])
     time.sleep(1)
 
-    def finish() -> list:
+    def finish() -> list[Any]:
         sink.terminate()
         sink.wait(timeout=30)
-        return json.loads(out.read_text() or "[]")
+        accepted: list[Any] = json.loads(out.read_text() or "[]")
+        return accepted
 
     try:
         yield port, finish

@@ -293,6 +293,8 @@ if MAIL_LEASE_SECONDS <= MAIL_SEND_SECONDS:
 # A task running longer than this is taken for one whose worker died, and
 # run again by another worker (manage.py worker). Tasks finish in seconds.
 TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=120)
+# Finished task results are kept this long, then the workers delete them (hourly).
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 # /healthz calls the mail queue late when a due task has waited this long; the
 # function that says how long the oldest due mail or task has waited.
 MAIL_QUEUE_LATE_SECONDS = env.int("MAIL_QUEUE_LATE_SECONDS", default=300)

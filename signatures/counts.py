@@ -12,6 +12,7 @@ from PostgreSQL at the same pace, so the page keeps showing a count.
 
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,8 +31,17 @@ class Counts:
     counted_at: float = field(default=0.0, compare=False)
 
 
-def record(campaign_id: int, country: str, delta: int) -> None:
-    CountDelta.objects.create(campaign_id=campaign_id, country=country, delta=delta)
+def record(changes: Mapping[tuple[int, str], int]) -> None:
+    """The one way a count changes: a row per (campaign, country) whose count moves.
+
+    ``changes`` maps (campaign id, country code) to how many signatures came
+    into (positive) or left (negative) the confirmed state.
+    """
+    CountDelta.objects.bulk_create(
+        CountDelta(campaign_id=campaign_id, country=country, delta=delta)
+        for (campaign_id, country), delta in changes.items()
+        if delta
+    )
 
 
 def _apply(campaign_id: int, changes: Counter[str]) -> None:

@@ -96,7 +96,7 @@ def erase(signature_ids: Iterable[int], user_id: int, reason: str) -> int:
         doomed = list(Signature.objects.select_for_update().filter(pk__in=list(signature_ids)))
         for signature in doomed:
             if signature.state == Signature.State.CONFIRMED:
-                counts.record(signature.campaign_id, signature.country.code, -1)
+                counts.record({(signature.campaign_id, signature.country.code): -1})
         LogEntry.objects.log_actions(user_id, doomed, DELETION, change_message=reason)
         Signature.objects.filter(pk__in=[s.pk for s in doomed]).delete()
     logger.info("Erased %d signatures: %s", len(doomed), reason)

@@ -8,7 +8,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from signatures.models import Campaign, Signature
+from signatures.handins import services as handins
+from signatures.models import Batch, Campaign, Signature
 from signatures.signing import services
 from signatures.staff import roles
 
@@ -77,3 +78,10 @@ def staff(group: str) -> User:
     user.save()
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def batch(campaign: Campaign, country: str, user: Any = None) -> Batch | None:
+    """A batch of the country's waiting signatures, filled at once as the worker fills it
+    (the domain's one way: handins.make); None when nothing waits."""
+    made = handins.make(campaign, country, user, fill=True)
+    return made[0] if made else None

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import Page
 
 from signatures.models import Campaign
 from signatures.tokens import form_started_token
@@ -41,7 +42,7 @@ def read_csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-def sign_in(page, site: str, user: AbstractUser) -> None:
+def sign_in(page: Page, site: str, user: AbstractUser) -> None:
     """Sign a staff user in through the admin's login form (their password is "pw")."""
     page.goto(site + reverse("admin:login"))
     page.get_by_label("Username").fill(user.username)

@@ -30,49 +30,17 @@ def pool(campaign: Campaign, country: str | None = None) -> SignatureQuerySet:
     return qs.filter(country=country) if country else qs
 
 
-def create(campaign: Campaign, country: str, user: Staff) -> Batch | None:
-    """Put every signature of the pool for ``country`` into a new batch.
-
-    One UPDATE claims the rows: a concurrent creation for the same country
-    waits on the row locks, then finds them taken (batch_id no longer NULL),
-    so no signature lands in two batches. Returns None when the pool is empty.
-    """
-    if not country:
-        raise ValueError("A batch is for one country: give its code")
-    with transaction.atomic():
-        batch = Batch.objects.create(
-            campaign=campaign, country=country, created_by_id=getattr(user, "pk", None)
-        )
-        if not take_pool(batch):
-            transaction.set_rollback(True)
-            return None
-    return batch
-
-
 def take_pool(batch: Batch) -> int:
-    """Put the pool of the batch's country into it; return how many signatures that is."""
+    """Put the pool of the batch's country into it; return how many signatures that is.
+
+    One UPDATE claims the rows: a concurrent claim for the same country waits
+    on the row locks, then finds them taken (batch_id no longer NULL), so no
+    signature lands in two batches.
+    """
     claimed = pool(batch.campaign, batch.country.code).update(batch=batch)
     Batch.objects.filter(pk=batch.pk).update(signature_count=claimed, files_total=claimed)
     batch.signature_count = batch.files_total = claimed
     return claimed
-
-
-def create_all(campaign: Campaign, user: Staff) -> list[Batch]:
-    return [
-        batch
-        for country in pool_countries(campaign)
-        if (batch := create(campaign, country, user)) is not None
-    ]
-
-
-def create_for(campaign: Campaign, country: str, user: Staff) -> list[Batch]:
-    """Batches for one country, or for every country waiting when ``country`` is "all"."""
-    if country == "all":
-        return create_all(campaign, user)
-    if not country:
-        raise ValueError("A batch is for one country: give its code")
-    batch = create(campaign, country, user)
-    return [batch] if batch else []
 
 
 def pool_countries(campaign: Campaign) -> list[str]:

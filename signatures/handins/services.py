@@ -37,12 +37,20 @@ def queue_files(batch: Batch) -> None:
 
 
 def make(
-    campaign: Campaign, country: str, user: Staff, hand_in_on: date | None = None
+    campaign: Campaign,
+    country: str,
+    user: Staff,
+    hand_in_on: date | None = None,
+    *,
+    fill: bool = False,
 ) -> list[Batch]:
-    """Batches for one country or "all"; the worker fills them and makes their files.
+    """The one way a batch is made: for one country or "all", from the signatures waiting.
 
-    The request only adds the batch rows and their first task, in one
-    transaction, so it answers at once however big the country is.
+    An organiser's request only adds the batch rows and their first task, in
+    one transaction, so it answers at once however big the country is; the
+    worker fills them and makes their files. With ``fill`` (the export
+    command, which prepares files itself) they are filled here instead, and
+    a batch that finds nothing waiting is left out.
     """
     if not country:
         raise ValueError("A batch is for one country: give its code")
@@ -57,8 +65,13 @@ def make(
                 created_by_id=getattr(user, "pk", None),
                 hand_in_on=hand_in_on,
             )
-            claim_batch.enqueue(batch.pk)
-            made.append(batch)
+            if not fill:
+                claim_batch.enqueue(batch.pk)
+                made.append(batch)
+            elif batches.take_pool(batch):
+                made.append(batch)
+            else:  # another organiser was quicker, or nothing waits: no batch at all
+                batch.delete()
     return made
 
 

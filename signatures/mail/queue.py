@@ -33,6 +33,20 @@ def requeue_stalled(lease: timedelta) -> int:
     return requeued
 
 
+def prune_finished(keep: timedelta) -> int:
+    """Delete the results of tasks that finished longer than ``keep`` ago.
+
+    django-tasks-db keeps every row; without this the task table grows for
+    ever. Failed ones are kept as long: staff may still look at them.
+    """
+    deleted, _by_model = (
+        DBTaskResult.objects.finished().filter(finished_at__lt=timezone.now() - keep).delete()
+    )
+    if deleted:
+        logger.info("Pruned %d finished task results", deleted)
+    return deleted
+
+
 def oldest_wait() -> timedelta:
     """How long the mail or task that is due longest has been waiting for a worker."""
     now = timezone.now()

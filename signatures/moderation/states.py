@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from petition_site.lib.network import network_hash
-from signatures.models import CountDelta, Invalidation, Signature, SignatureQuerySet
+from signatures import counts
+from signatures.models import Invalidation, Signature, SignatureQuerySet
 
 BATCH_SIZE = 1000
 
@@ -95,11 +96,7 @@ def move(
         Signature.objects.bulk_update(
             moved, ["state", "confirmed_at", "confirmed_by_staff_at", "invalidation"]
         )
-        CountDelta.objects.bulk_create(
-            CountDelta(campaign_id=campaign_id, country=country, delta=delta)
-            for (campaign_id, country), delta in deltas.items()
-            if delta
-        )
+        counts.record(deltas)
         why = f": {reason}" if reason else ""
         for (old, new, unproven), group in changed.items():
             how = " by staff, without e-mail proof" if unproven else ""
@@ -119,12 +116,7 @@ def change_country(signature_id: int, country: str, user_id: int) -> bool:
         if signature.batch_id is not None:
             raise ValueError("The signature is in a hand-in batch: cancel the batch first")
         if signature.state == State.CONFIRMED:
-            CountDelta.objects.bulk_create(
-                [
-                    CountDelta(campaign_id=signature.campaign_id, country=old, delta=-1),
-                    CountDelta(campaign_id=signature.campaign_id, country=country, delta=+1),
-                ]
-            )
+            counts.record({(signature.campaign_id, old): -1, (signature.campaign_id, country): +1})
         signature.country = country
         signature.save(update_fields=["country"])
         LogEntry.objects.log_actions(

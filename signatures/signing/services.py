@@ -98,7 +98,7 @@ def sign(
         if confirmed:
             with transaction.atomic():
                 signature.save(force_insert=True)
-                counts.record(campaign.pk, signature.country.code, +1)
+                counts.record({(campaign.pk, signature.country.code): +1})
         else:
             # One INSERT (the row carries its mail), committed on its own: no
             # transaction around it, two round trips fewer on the hot path. In
@@ -210,7 +210,7 @@ def confirm_signature(signature_id: int, details: Details | None = None) -> Conf
             state=Signature.State.CONFIRMED, confirmed_at=timezone.now()
         )
         if moved:
-            counts.record(signature.campaign_id, signature.country.code, +1)
+            counts.record({(signature.campaign_id, signature.country.code): +1})
     return ConfirmOutcome.CONFIRMED if moved else ConfirmOutcome.ALREADY
 
 
@@ -248,7 +248,7 @@ def withdraw_signature(signature_id: int) -> bool:
         if signature is None:
             return False
         if signature.state == Signature.State.CONFIRMED:
-            counts.record(signature.campaign_id, signature.country.code, -1)
+            counts.record({(signature.campaign_id, signature.country.code): -1})
         signature.delete()
     logger.info("Signature %s withdrawn by its signer", signature_id)
     return True

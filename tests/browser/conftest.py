@@ -14,9 +14,13 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright; the browser tests skip where it is absent."""
+    """Debian's Chromium driven by Playwright; the browser tests skip where it is absent,
+    and fail in CI (CI=true), where bin/system-packages must have installed it."""
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}: install it with bin/system-packages")
+        missing = f"no Chromium at {CHROMIUM}: install it with bin/system-packages"
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
     # Playwright's sync API runs an event loop in this thread; the test still
     # talks to the database synchronously, which is safe here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -5,8 +5,10 @@ import io
 
 from django.urls import reverse
 
+from signatures.models import Signature
 from signatures.signing import services
-from tests.helpers import sign_in
+from tests import factories
+from tests.helpers import ROOT, sign_in
 
 
 def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser, run_tasks):
@@ -33,4 +35,40 @@ def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser, 
     rows = list(csv.reader(io.StringIO(download.value.path().read_text("utf-8-sig"))))
     assert rows[0] == ["number", "first name", "last name", "country", "date signed"]
     assert [row[2] for row in rows[1:]] == ["N0", "N1"]
+    assert page.errors == []
+
+
+GUIDE_IMAGES = ROOT / "docs" / "images"
+
+
+def test_the_staff_guide_shows_the_screens_staff_use_as_they_are(
+    site, make_campaign, open_page, organiser
+):
+    # The pictures in docs/staff-guide.md are taken here, so they show what staff see.
+    campaign = make_campaign()
+    for country in ["DE", "DE", "FR", "ES"]:
+        factories.signature(campaign, country=country)
+    factories.signature(campaign, Signature.State.HELD, country="DE")
+    page = open_page(width=1366, height=900)
+    sign_in(page, site, organiser)
+    GUIDE_IMAGES.mkdir(exist_ok=True)
+
+    screens = {
+        "admin-home": reverse("admin:index"),
+        "signatures": reverse("admin:signatures_signature_changelist"),
+        "dashboard": reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]),
+        "batches": reverse("admin:signatures_batch_campaign", args=[campaign.pk]),
+    }
+    for name, path in screens.items():
+        response = page.goto(site + path)
+        assert response is not None and response.status == 200, name
+        assert page.url == site + path, name  # not sent to sign in
+        assert (
+            page.get_by_role("link", name="Log out").count()
+            + page.get_by_role("button", name="Log out").count()
+            == 1
+        ), name
+        image = GUIDE_IMAGES / f"{name}.png"
+        page.screenshot(path=str(image))
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.errors == []

@@ -7,10 +7,10 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from pypdf import PdfReader
 
-from signatures.handins import batches
 from signatures.handins import files as batch_files
 from signatures.handins import services as handins
 from signatures.models import Batch, BatchFile
+from tests import factories
 from tests.helpers import read_csv
 
 
@@ -36,7 +36,7 @@ def test_the_full_export_with_addresses_needs_its_own_permission(
     client, organiser, campaign, make_signatures, django_user_model
 ):
     [signature] = make_signatures(1, country="DE")
-    batch = batches.create(campaign, "DE", None)
+    batch = factories.batch(campaign, "DE", None)
     client.force_login(organiser)
     url = reverse("admin:signatures_batch_full_csv", args=[batch.pk])
     assert client.get(url).status_code == 403

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from signatures.handins import batches
 from signatures.handins import services as handins
 from signatures.models import Invalidation
 from tests import factories
@@ -21,7 +20,7 @@ def add_rows(campaign, user, n: int) -> None:
     for i in range(n):
         country = ["DE", "FR", "ES", "IT", "PT", "NL"][i]
         factories.signature(campaign, country=country)
-        batches.create(campaign, country, user)
+        factories.batch(campaign, country, user)
         Invalidation.objects.create(
             campaign=campaign, reason=f"wave {i}", country=country, created_by=user
         )

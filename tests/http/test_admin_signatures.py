@@ -4,7 +4,6 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.urls import reverse
 
 from signatures import counts
-from signatures.handins import batches
 from signatures.models import Signature
 from signatures.signing import services
 from tests import factories
@@ -281,7 +280,7 @@ def test_a_moderator_corrects_a_country_and_the_counts_follow_at_once(
 
 def test_a_batched_signature_keeps_its_country(client, moderator, campaign, make_signatures):
     [signature] = make_signatures(1, country="DE")
-    batches.create(campaign, "DE", None)
+    factories.batch(campaign, "DE", None)
     client.force_login(moderator)
 
     answer = client.post(

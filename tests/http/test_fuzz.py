@@ -19,9 +19,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from signatures import tokens
-from signatures.handins import batches
 from signatures.handins import files as batch_files
 from signatures.models import BatchFile, Invalidation, Signature
+from tests import factories
 
 # Raw, as they go on the wire (already percent-encoded where they need to be).
 HOSTILE = [
@@ -51,7 +51,7 @@ def site(db, campaign, make_signatures, admin_user):
     """One of everything a URL can name."""
     signature, *_rest = make_signatures(3, country="DE")
     make_signatures(1, confirm=False)
-    batch = batches.create(campaign, "DE", admin_user)
+    batch = factories.batch(campaign, "DE", admin_user)
     name = batch_files.storage().save("fuzz/batch.csv", ContentFile(b"given,family\n"))
     BatchFile.objects.create(batch=batch, version=1, kind="csv", name=name, size=13, sha256="0")
     invalidation = Invalidation.objects.create(

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from signatures.handins import batches
 from signatures.models import Campaign, CampaignTranslation, Signature
+from tests import factories
 
 
 @pytest.mark.parametrize(
@@ -67,7 +68,7 @@ def test_signing_in_another_language_keeps_the_mail_and_pdf_in_the_addressees_la
         petition_text="Anklage fallen lassen.",
     )
     client.post(f"/de/{campaign.slug}/", sign_data)
-    batch = batches.create(campaign, "GB", None)
+    batch = factories.batch(campaign, "GB", None)
 
     with translation.override("de"):
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(batches.pdf(batch))).pages)

@@ -50,7 +50,7 @@ class Nginx:
         self.workdir = workdir
         self.config = workdir / "nginx.conf"
         self.config.write_text(loopback_config(upstream, self.port, workdir, extra, limits=limits))
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:

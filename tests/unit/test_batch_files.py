@@ -27,7 +27,7 @@ def hand_in_csv(batch) -> bytes:
 
 def test_csv_has_only_what_a_hand_in_needs(campaign, make_signatures):
     [signature] = make_signatures(1, country="DE", first_name="Ada", last_name="Lovelace")
-    batch = batches.create(campaign, "DE", None)
+    batch = factories.batch(campaign, "DE", None)
 
     [header, row] = read_csv(hand_in_csv(batch))
 
@@ -40,7 +40,7 @@ def test_csv_has_only_what_a_hand_in_needs(campaign, make_signatures):
 def test_formula_cells_are_neutralised(campaign, make_signatures, cell):
     [signature] = make_signatures(1, country="DE")
     Signature.objects.filter(pk=signature.pk).update(last_name=cell)  # as if imported
-    batch = batches.create(campaign, "DE", None)
+    batch = factories.batch(campaign, "DE", None)
     [_header, row] = read_csv(hand_in_csv(batch))
     assert row[2] == "'" + cell
 
@@ -74,7 +74,7 @@ def test_pdf_has_the_letter_and_every_name_in_its_own_script(campaign, make_sign
     ]
     for first, last in names:
         make_signatures(1, country="GB", first_name=first, last_name=last)
-    batch = batches.create(campaign, "GB", None)
+    batch = factories.batch(campaign, "GB", None)
 
     reader = PdfReader(io.BytesIO(batches.pdf(batch)))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -245,7 +245,7 @@ def test_a_batch_made_for_a_country_whose_pool_emptied_meanwhile_is_cancelled(
 ):
     make_signatures(1, country="DE")
     [late] = handins.make(campaign, "DE", None)
-    batches.create(campaign, "DE", None)  # another organiser was quicker
+    factories.batch(campaign, "DE", None)  # another organiser was quicker
 
     run_tasks()
 
@@ -265,7 +265,7 @@ def test_the_letter_names_its_sender_and_the_pdf_is_tagged_with_title_author_and
         sender_signatory="Julia Duchrow",
     )
     signature = factories.signature(campaign, country="DE")
-    batch = batches.create(campaign, "DE", None)
+    batch = factories.batch(campaign, "DE", None)
 
     reader = PdfReader(io.BytesIO(batches.pdf(batch)))
 
@@ -289,7 +289,7 @@ def test_a_campaign_without_a_sender_is_signed_by_the_organisers_of_the_settings
     campaign.sender_organisation = ""
     campaign.save()
     make_signatures(1, country="DE")
-    batch = batches.create(campaign, "DE", None)
+    batch = factories.batch(campaign, "DE", None)
 
     reader = PdfReader(io.BytesIO(batches.pdf(batch)))
 
@@ -310,7 +310,7 @@ def test_names_are_listed_as_their_owners_write_them_in_fonts_of_their_language(
         ("زهرا", "محمدی\u200cنژاد"),  # Persian, with a zero-width non-joiner
     ]:
         make_signatures(1, country="GB", first_name=first, last_name=last)
-    batch = batches.create(campaign, "GB", None)
+    batch = factories.batch(campaign, "GB", None)
 
     reader = PdfReader(io.BytesIO(batches.pdf(batch)))
     text = reader.pages[1].extract_text()
@@ -335,7 +335,7 @@ def test_a_name_in_han_alone_takes_the_language_of_the_embassy_country(
         Signature.objects.filter(pk=signature.pk).update(first_name="太郎", last_name="山田")
     fonts = {}
     for country in ["JP", "TW"]:
-        reader = PdfReader(io.BytesIO(batches.pdf(batches.create(campaign, country, None))))
+        reader = PdfReader(io.BytesIO(batches.pdf(factories.batch(campaign, country, None))))
         assert "山田太郎" in reader.pages[1].extract_text()
         fonts[country] = {
             str(f["/BaseFont"]) for f in reader.pages[1]["/Resources"]["/Font"].values()

@@ -7,6 +7,7 @@ from signatures.handins import batches
 from signatures.handins import services as handins
 from signatures.models import Batch, Signature
 from signatures.moderation import states as moderation
+from tests import factories
 
 
 def test_a_batch_holds_exactly_the_countrys_confirmed_signatures(
@@ -18,7 +19,7 @@ def test_a_batch_holds_exactly_the_countrys_confirmed_signatures(
     spam = make_signatures(1, country="DE")
     moderation.move([spam[0].pk], moderation.Action.SPAM, organiser.pk)
 
-    batch = batches.create(campaign, "DE", organiser)
+    batch = factories.batch(campaign, "DE", organiser)
 
     assert batch.signature_count == 3
     assert set(batch.signatures.values_list("pk", flat=True)) == {s.pk for s in german}
@@ -27,32 +28,32 @@ def test_a_batch_holds_exactly_the_countrys_confirmed_signatures(
 
 def test_a_second_batch_holds_only_the_newcomers(campaign, make_signatures):
     make_signatures(2, country="DE")
-    first = batches.create(campaign, "DE", None)
+    first = factories.batch(campaign, "DE", None)
     newcomers = make_signatures(2, country="DE")
 
-    second = batches.create(campaign, "DE", None)
+    second = factories.batch(campaign, "DE", None)
 
     assert set(second.signatures.values_list("pk", flat=True)) == {s.pk for s in newcomers}
     assert first.signatures.count() == 2
-    assert batches.create(campaign, "DE", None) is None
+    assert factories.batch(campaign, "DE", None) is None
     assert Batch.objects.count() == 2
 
 
 def test_cancelling_returns_the_signatures_to_the_pool(campaign, make_signatures):
     make_signatures(2, country="DE")
-    batch = batches.create(campaign, "DE", None)
+    batch = factories.batch(campaign, "DE", None)
 
     assert batches.cancel_batch(batch) == 2
 
     batch.refresh_from_db()
     assert batch.state == Batch.State.CANCELLED
     assert batches.pool(campaign, "DE").count() == 2
-    assert batches.create(campaign, "DE", None).signature_count == 2
+    assert factories.batch(campaign, "DE", None).signature_count == 2
 
 
 def test_a_handed_in_batch_cannot_be_cancelled(campaign, make_signatures):
     make_signatures(1, country="DE")
-    batch = batches.create(campaign, "DE", None)
+    batch = factories.batch(campaign, "DE", None)
     Batch.objects.filter(pk=batch.pk).update(files=Batch.Files.READY)  # as the worker leaves it
     assert handins.mark_handed_in(batch, "US Embassy Berlin")
     assert batches.cancel_batch(batch) == 0
@@ -64,13 +65,13 @@ def test_a_handed_in_batch_cannot_be_cancelled(campaign, make_signatures):
 def test_batches_for_every_country_at_once(campaign, make_signatures):
     make_signatures(2, country="DE")
     make_signatures(1, country="FR")
-    made = batches.create_all(campaign, None)
+    made = handins.make(campaign, "all", None, fill=True)
     assert sorted((b.country.code, b.signature_count) for b in made) == [("DE", 2), ("FR", 1)]
 
 
 def test_country_table_shows_waiting_signatures_and_past_batches(campaign, make_signatures):
     make_signatures(2, country="DE")
-    batch = batches.create(campaign, "DE", None)
+    batch = factories.batch(campaign, "DE", None)
     make_signatures(1, country="DE")
     [row] = batches.country_table(campaign)
     assert (row["name"], row["confirmed"], row["waiting"]) == ("Germany", 3, 1)
@@ -97,7 +98,7 @@ def test_two_organisers_at_the_same_moment_never_share_a_signature(make_campaign
     def create() -> None:
         barrier.wait()
         try:
-            made.append(batches.create(campaign, "DE", None))
+            made.append(factories.batch(campaign, "DE", None))
         finally:
             connection.close()
 

@@ -8,6 +8,7 @@ inside a function. docs/architecture.md draws the plan these rules keep.
 """
 
 import ast
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -160,6 +161,26 @@ def test_no_two_modules_define_a_public_function_of_the_same_name():
         for function in public_functions(path):
             defined.setdefault(function, []).append(name)
     assert {f: where for f, where in defined.items() if len(where) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    ("what", "pattern", "only_in"),
+    [
+        (
+            "a count change",
+            r"(?<!class )CountDelta\(|CountDelta\.objects\.(create|bulk_)",
+            "counts.py",
+        ),
+        ("a batch", r"Batch\.objects\.create\(", "handins/services.py"),
+    ],
+)
+def test_each_thing_is_done_one_way_in_one_place(what, pattern, only_in):
+    doing = sorted(
+        str(path.relative_to(ROOT / APP))
+        for name, path in modules().items()
+        if room(name) not in {"bench", SHELL, LIB} and re.search(pattern, path.read_text())
+    )
+    assert doing == [only_in], what
 
 
 def test_every_import_sits_at_the_top_of_its_file():

@@ -41,7 +41,7 @@ def test_countable_are_what_an_invalidation_may_move(campaign):
 
 def test_unbatched_are_confirmed_signatures_no_batch_holds(campaign):
     batched = factories.signature(campaign, country="DE")
-    batches.create(campaign, "DE", None)
+    factories.batch(campaign, "DE", None)
     waiting = factories.signature(campaign, country="DE")
     factories.signature(campaign, State.PENDING)
 
@@ -72,7 +72,7 @@ def test_active_invalidations_are_queued_or_running(campaign, moderator):
 def test_prepared_batches_are_neither_handed_in_nor_cancelled(campaign):
     for country in ["DE", "FR", "ES"]:
         factories.signature(campaign, country=country)
-    de, _es, fr = batches.create_for(campaign, "all", None)  # by country code
+    de, _es, fr = handins.make(campaign, "all", None, fill=True)  # by country code
     batches.cancel_batch(de)
     Batch.objects.filter(pk=fr.pk).update(files=Batch.Files.READY)  # as the worker leaves it
     assert handins.mark_handed_in(fr, "Paris")

@@ -23,7 +23,7 @@ def stored_before_the_rules(campaign, email: str) -> Signature:
         state="confirmed",
         confirmed_at=campaign.opens_at,
     )
-    counts.record(campaign.pk, "DE", +1)
+    counts.record({(campaign.pk, "DE"): +1})
     return signature
 
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from signatures.handins import batches
 from signatures.handins import files as batch_files
+from signatures.handins import services as handins
 from signatures.models import Batch, Campaign
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         country = options["country"].upper() if options["country"] else "all"
-        made = batches.create_for(campaign, country, None)
+        made = handins.make(campaign, country, None, fill=True)
         for batch in made:
             self.prepare(batch)
             for file in batch_files.current(batch):

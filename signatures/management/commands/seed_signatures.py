@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from signatures.models import Campaign
+from signatures.signing import consent
 
 
 class Command(BaseCommand):
@@ -35,12 +36,18 @@ class Command(BaseCommand):
                 SELECT %(campaign)s, gen_random_uuid(), 'Förnamn' || n, 'Efternamn-' || n,
                        'seed-' || %(country)s || '-' || n || '-' || s.nonce || '@example.org',
                        'seed-' || %(country)s || '-' || n || '-' || s.nonce || '@example.org',
-                       %(country)s, true, false, '2026-11', 'en', '', 'confirmed', '',
+                       %(country)s, true, false, %(consent)s, 'en', '', 'confirmed', '',
                        now(), now(), 1, 1, '', '', 0
                 FROM generate_series(1, %(count)s) AS n,
                      (SELECT substr(md5(random()::text), 1, 8) AS nonce) AS s
                 """,
-                {"campaign": campaign.pk, "country": country, "count": options["count"]},
+                {
+                    "campaign": campaign.pk,
+                    "country": country,
+                    "count": options["count"],
+                    # The wording signers agree to today, as the sign form records it.
+                    "consent": consent.CURRENT_VERSION,
+                },
             )
             added = cursor.rowcount
         self.stdout.write(f"{added} confirmed signatures added for {country}.")

@@ -1,5 +1,6 @@
 import logging
 import threading
+import time
 from argparse import ArgumentParser
 from datetime import timedelta
 from types import FrameType
@@ -83,13 +84,19 @@ class LeasedWorker(db_worker.Worker):
             thread.join()
 
     def requeue_stalled(self, stop: threading.Event) -> None:
+        """Queue again the tasks of workers that died; prune finished results now and then."""
         lease = timedelta(seconds=settings.TASK_LEASE_SECONDS)
+        keep = timedelta(days=settings.TASK_RESULTS_KEEP_DAYS)
         every = max(1.0, settings.TASK_LEASE_SECONDS / 4)
+        next_prune = 0.0
         while True:
             try:
                 queue.requeue_stalled(lease)
+                if time.monotonic() >= next_prune:
+                    queue.prune_finished(keep)
+                    next_prune = time.monotonic() + 3600
             except Exception:
-                logger.exception("Could not queue stalled tasks again")
+                logger.exception("Could not queue stalled tasks again or prune finished ones")
             finally:
                 close_old_connections()
             if stop.wait(every):
