@@ -38,4 +38,5 @@ def network_hash(ip: str) -> str:
     network = client_network(ip)
     if not network:
         return ""
-    return salted_hmac("petition_site.lib.network", network, algorithm="sha256").hexdigest()[:32]
+    # The salt keeps its first name: a new one would change every stored hash.
+    return salted_hmac("signatures.network", network, algorithm="sha256").hexdigest()[:32]
