@@ -2,6 +2,7 @@
 -- Usage: wrk -tTHREADS ... -s post.lua URL -- MODE STARTED THREADS [PATHS_FILE | PAUSE_MS]
 --   MODE sign:    fresh addresses on every request, to the URL's path
 --   MODE warm:    as sign, with addresses of its own, to warm every worker first
+--   MODE floor:   as sign, for the bare app (bench/floor.py); STARTED names the run
 --   MODE rush:    as sign, at a fixed rate: each thread starts a request every
 --                 PAUSE_MS, whatever the earlier ones take (an open schedule, so the
 --                 rate asked is the rate sent while connections are free)
@@ -47,10 +48,12 @@ end
 
 function request()
   n = n + 1
-  if mode == "sign" or mode == "warm" or mode == "rush" then
+  if mode == "sign" or mode == "warm" or mode == "rush" or mode == "floor" then
+    -- The floor's STARTED is a word of its own, so its runs use addresses of their own.
+    local who = (mode == "floor") and (mode .. started) or mode
     local body = "started=" .. started ..
       "&first_name=Bench&last_name=Signer" .. id .. "x" .. n ..
-      "&email=" .. mode .. "-" .. id .. "-" .. n .. "%40example.org&country=DE&consent=on"
+      "&email=" .. who .. "-" .. id .. "-" .. n .. "%40example.org&country=DE&consent=on"
     return wrk.format("POST", wrk.path, headers, body)
   end
   -- Threads take interleaved paths, so no two requests confirm the same one.

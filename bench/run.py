@@ -155,6 +155,14 @@ def main() -> None:
         )[0][0]
         paths_file.unlink()
 
+    # The floor for signing, under the same gunicorn: a bare app that parses the form
+    # and INSERTs the site's own row (bench/floor.py). The site's sign POST is read
+    # as a share of it.
+    with gunicorn("bench.floor:application", env, options.workers) as floor:
+        floor_page = floor.url + "/en/assange/"
+        wrk(floor_page, 2, options.connections, "floor", "warm")
+        results["signing_floor"] = wrk(floor_page, *args, "floor", "run")
+
     if not options.skip_exports:
         seed_export(env, "NO", 1_000_000)
         results["export_1m"] = export(env, "NO", workers=2)
@@ -176,6 +184,7 @@ def report(results: dict[str, Any]) -> None:
         "static_nginx",
         "page_nginx",
         "signing",
+        "signing_floor",
         "confirm_clicks",
     ]:
         r = results[name]
@@ -184,6 +193,8 @@ def report(results: dict[str, Any]) -> None:
     nginx_ratio = results["page_nginx"]["rps"] / results["static_nginx"]["rps"]
     print(f"\npage through nginx: {nginx_ratio:.2f}× the static file through the same nginx")
     s = results["signing"]
+    floor_ratio = s["rps"] / results["signing_floor"]["rps"]
+    print(f"signing: {floor_ratio:.2f}× the floor (a bare app INSERTing the same row)")
     print(
         f"signing: {s['good']} accepted POSTs, {s['rows']} rows "
         f"({s['unanswered_in_flight']} finished after wrk stopped), "

@@ -107,7 +107,7 @@ def gunicorn(app: str, env: dict[str, Any], workers: int) -> Iterator[Server]:
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for(url + "/healthz" if app != "bench.noop:application" else url)
+        wait_for(url + "/healthz" if app == "petition_site.wsgi" else url)
         yield Server(url, process.pid)
     finally:
         process.terminate()

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from petition_site.lib.addresses import canonical_email
 from petition_site.lib.csrf import partner_form, partner_origin
 from petition_site.lib.negotiation import gzip_page, same_in_every_language
-from petition_site.lib.network import client_ip
 from signatures import counts, tokens
 from signatures.models import Campaign
 from signatures.signing import abuse, pages, services, sources
@@ -61,8 +60,9 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
 def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpResponse:
     if not campaign.takes_signatures():
         return redirect("signatures:embed" if embedded else "signatures:campaign", campaign.slug)
+    screen = abuse.Screen(request)
     try:
-        by_client = abuse.check_client(request)
+        screen.check_client()
     except abuse.RateLimited:
         return rate_limited(request)
     form = SignatureForm(request.POST)
@@ -86,21 +86,18 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
         form.is_valid()
         form.add_error(None, _("This page was open a long time. Please send the form again."))
         return pages.render_campaign(request, campaign, form, embedded=embedded)
-    try:
-        by_address = abuse.check_address(request, canonical_email(form.cleaned_data["email"]))
-    except abuse.RateLimited:
-        return rate_limited(request)
-    hold = abuse.hold_reason(
-        by_client,
-        by_address,
-        # A partner's form without a start token could not be timed: a moderator looks.
-        abuse.check_fill_time(seconds) if seconds is not None else abuse.HoldReason.UNCHECKED,
-        abuse.spend_form_token(form.cleaned_data["started"]),
-    )
+    screen.check_address(canonical_email(form.cleaned_data["email"]))
+    screen.check_form(seconds, form.cleaned_data["started"])
     data = form.signature_data()
     # A listed tag the form carried (cleaned by it), else the partner that posted it.
     data["source"] = data.get("source") or partner
-    services.sign(campaign, data, language=get_language(), ip=client_ip(request), hold=hold)
+    services.sign(
+        campaign,
+        data,
+        language=get_language(),
+        network=screen.network_hash,
+        hold=screen.hold_reason(),
+    )
     return thanks
 
 

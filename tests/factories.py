@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from petition_site.lib.network import network_hash
 from signatures.handins import services as handins
 from signatures.models import Batch, Campaign, Signature
 from signatures.signing import services
@@ -60,7 +61,7 @@ def signature(
     }
     held = state == Signature.State.HELD
     hold = Signature.HoldReason.RATE_LIMIT if held else Signature.HoldReason.NONE
-    result = services.sign(campaign, data, language=language, ip=ip, hold=hold)
+    result = services.sign(campaign, data, language=language, network=network_hash(ip), hold=hold)
     if state == Signature.State.CONFIRMED:
         services.confirm_signature(result.signature_id)
     elif state in {Signature.State.REJECTED, Signature.State.SPAM}:

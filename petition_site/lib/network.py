@@ -35,7 +35,11 @@ def client_network(ip: str) -> str:
 
 def network_hash(ip: str) -> str:
     """A keyed hash of the client's network, never the address."""
-    network = client_network(ip)
+    return hash_network(client_network(ip))
+
+
+def hash_network(network: str) -> str:
+    """The keyed hash of a network as ``client_network`` names it; "" for none."""
     if not network:
         return ""
     # The salt keeps its first name: a new one would change every stored hash.

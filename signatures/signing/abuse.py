@@ -19,7 +19,7 @@ from django.utils.crypto import salted_hmac
 from django_ratelimit.core import is_ratelimited
 
 from petition_site.lib.cache import CacheUnavailable
-from petition_site.lib.network import client_ip, client_network
+from petition_site.lib.network import client_ip, client_network, hash_network
 from signatures.models import Signature
 from signatures.tokens import FORM_TOKEN_MAX_AGE, is_personal
 
@@ -50,24 +50,48 @@ def _tiers(request: HttpRequest, name: str, key: str, soft: str, hard: str | Non
     return HoldReason.RATE_LIMIT if over_soft else HoldReason.NONE
 
 
-def check_client(request: HttpRequest) -> HoldReason:
-    """Limits per client network (petition_site.lib.network); RateLimited past the hard one."""
-    if not settings.RATELIMIT_ENABLE:
-        return HoldReason.NONE
-    network = client_network(client_ip(request)) or "unknown"
-    return _tiers(request, "ip", network, settings.SIGN_RATE_IP_SOFT, settings.SIGN_RATE_IP_HARD)
+class Screen:
+    """One signing request's abuse screen: the client's network worked out once, each
+    check in turn as the request gets to it, and the hold reason they add up to.
 
-
-def check_address(request: HttpRequest, canonical_email: str) -> HoldReason:
-    """A limit per e-mail address that holds, never refuses.
-
-    Anyone can type an address, so a 429 here would let a stranger lock its
-    owner out; mail to the address is limited by the resend rules instead.
+    Nothing here drops a submission: a check adds a reason to hold the
+    signature for a moderator, or raises ``RateLimited`` (a 429, nothing stored).
     """
-    if not settings.RATELIMIT_ENABLE:
-        return HoldReason.NONE
-    rate = settings.SIGN_RATE_EMAIL_SOFT
-    return _tiers(request, "email", canonical_email, rate, hard=None)
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.network = client_network(client_ip(request))
+        self.network_hash = hash_network(self.network)
+        self.reasons: list[HoldReason] = []
+
+    def check_client(self) -> None:
+        """Limits per client network; RateLimited past the hard one."""
+        if settings.RATELIMIT_ENABLE:
+            soft, hard = settings.SIGN_RATE_IP_SOFT, settings.SIGN_RATE_IP_HARD
+            self.reasons.append(_tiers(self.request, "ip", self.network or "unknown", soft, hard))
+
+    def check_address(self, canonical_email: str) -> None:
+        """A limit per e-mail address that holds, never refuses.
+
+        Anyone can type an address, so a 429 here would let a stranger lock its
+        owner out; mail to the address is limited by the resend rules instead.
+        """
+        if settings.RATELIMIT_ENABLE:
+            rate = settings.SIGN_RATE_EMAIL_SOFT
+            self.reasons.append(_tiers(self.request, "email", canonical_email, rate, hard=None))
+
+    def check_form(self, seconds: float | None, token: str) -> None:
+        """How fast the form came back, and whether its token was used before.
+
+        A form without a start token (a partner's own page) could not be timed:
+        it is held as unchecked, for a moderator to look at.
+        """
+        self.reasons.append(HoldReason.UNCHECKED if seconds is None else check_fill_time(seconds))
+        self.reasons.append(spend_form_token(token))
+
+    def hold_reason(self) -> HoldReason:
+        """Why the signature is held, or NONE when nothing says it should be."""
+        return hold_reason(*self.reasons)
 
 
 def withdraw_links_limited(request: HttpRequest, canonical_email: str) -> bool:

@@ -14,7 +14,6 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from petition_site.lib.addresses import canonical_email
-from petition_site.lib.network import network_hash
 from signatures import counts
 from signatures.mail import tasks
 from signatures.models import Campaign, Signature, due_now
@@ -54,12 +53,13 @@ def sign(
     data: SignatureData,
     *,
     language: str,
-    ip: str,
+    network: str,
     hold: Signature.HoldReason = Signature.HoldReason.NONE,
 ) -> SignResult:
     """Store a signature once per address; a repeat may resend the confirmation.
 
-    The unique index decides what is a repeat, so concurrent submissions of
+    ``network`` is the keyed hash of the signer's network (abuse.Screen works it
+    out). The unique index decides what is a repeat, so concurrent submissions of
     one address leave exactly one row. A held signature (``hold`` says why)
     goes through the same steps but counts only once a moderator releases it.
     """
@@ -82,7 +82,7 @@ def sign(
         contact_opt_in=data.get("contact_opt_in", False),
         consent_version=consent.CURRENT_VERSION,
         language=language,
-        network_hash=network_hash(ip),
+        network_hash=network,
         source=data.get("source", ""),
         state=state,
         hold_reason=hold,

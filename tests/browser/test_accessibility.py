@@ -34,7 +34,7 @@ def signed_up(campaign, language: str = "en") -> int:
         "country": "GB",
         "consent": True,
     }
-    return services.sign(campaign, data, language=language, ip="").signature_id
+    return services.sign(campaign, data, language=language, network="").signature_id
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)], ids=["desktop", "phone"])

@@ -21,7 +21,7 @@ def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser, 
             "country": country,
             "consent": True,
         }
-        services.sign(campaign, data, language="en", ip="")
+        services.sign(campaign, data, language="en", network="")
     page = open_page()
     sign_in(page, site, organiser)
 

@@ -59,7 +59,7 @@ def signed(language: str) -> int:
         "consent": True,
     }
     campaign = Campaign.objects.get(slug="assange")
-    return services.sign(campaign, data, language=language, ip="").signature_id
+    return services.sign(campaign, data, language=language, network="").signature_id
 
 
 def test_every_public_page_in_every_language_is_valid_and_speaks_its_declared_language(

@@ -91,7 +91,7 @@ def test_two_organisers_at_the_same_moment_never_share_a_signature(make_campaign
             "country": "DE",
             "consent": True,
         }
-        services.sign(campaign, data, language="en", ip="")
+        services.sign(campaign, data, language="en", network="")
     barrier = threading.Barrier(4)
     made: list = []
 

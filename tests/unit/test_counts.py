@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from petition_site.lib.network import network_hash
 from signatures import counts
 from signatures.models import CountDelta, CountryCount, Signature
 from signatures.signing import services
@@ -18,7 +19,9 @@ def sign(campaign, n: int, country: str = "DE") -> int:
         "country": country,
         "consent": True,
     }
-    return services.sign(campaign, data, language="en", ip="192.0.2.1").signature_id
+    return services.sign(
+        campaign, data, language="en", network=network_hash("192.0.2.1")
+    ).signature_id
 
 
 def test_confirmations_are_counted_per_country(campaign):

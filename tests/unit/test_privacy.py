@@ -54,7 +54,7 @@ def test_data_subject_request_finds_exports_and_erases(
         "country": "GB",
         "consent": True,
     }
-    services.sign(other, data, language="en", ip="")
+    services.sign(other, data, language="en", network="")
     make_signatures(1)  # someone else
 
     out = StringIO()
@@ -95,7 +95,7 @@ def test_purge_deletes_only_old_pending_signatures(campaign):
             "country": "ES",
             "consent": True,
         }
-        pk = services.sign(campaign, data, language="en", ip="").signature_id
+        pk = services.sign(campaign, data, language="en", network="").signature_id
         if confirm:
             services.confirm_signature(pk)
         Signature.objects.filter(pk=pk).update(created_at=timezone.now() - timedelta(days=age_days))
