@@ -81,8 +81,8 @@ def staff(group: str) -> User:
     return user
 
 
-def batch(campaign: Campaign, country: str, user: Any = None) -> Batch | None:
+def batch(campaign: Campaign, country: str, user: Any = None) -> Batch:
     """A batch of the country's waiting signatures, filled at once as the worker fills it
-    (the domain's one way: handins.make); None when nothing waits."""
-    made = handins.make(campaign, country, user, fill=True)
-    return made[0] if made else None
+    (the domain's one way: handins.make)."""
+    [made] = handins.make(campaign, country, user, fill=True)
+    return made
