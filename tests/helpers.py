@@ -18,6 +18,13 @@ from signatures.tokens import form_started_token
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def found(pattern: str, text: str) -> str:
+    """The first group of ``pattern`` in ``text``; the test fails if it is not there."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} not found"
+    return match[1]
+
+
 def free_port() -> int:
     """A loopback port nothing listens on, for a server a test starts."""
     with socket.socket() as sock:

@@ -1,6 +1,7 @@
 """axe-core in a real browser finds no violation on any page supporters or staff see."""
 
 import re
+from collections.abc import Sequence
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -10,12 +11,13 @@ from django.urls import reverse
 from signatures import tokens
 from signatures.models import Signature
 from signatures.signing import services
+from signatures.signing.services import SignatureData
 from tests.helpers import sign_in
 
 axe = Axe()
 
 
-def assert_accessible(page, console_errors: list[str] = ()) -> None:
+def assert_accessible(page, console_errors: Sequence[str] = ()) -> None:
     """No axe-core violation, and no console error but those expected (a 404's status)."""
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
@@ -27,7 +29,7 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def signed_up(campaign, language: str = "en") -> int:
-    data = {
+    data: SignatureData = {
         "first_name": "Ada",
         "last_name": "Lovelace",
         "email": "ada@example.org",

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from signatures.models import Signature
+from tests.helpers import found
 
 
 def fill_form(page, email: str = "ada@example.org") -> None:
@@ -95,7 +96,7 @@ def test_confirming_from_the_email_link(site, make_campaign, open_page, run_task
     page.wait_for_url(re.compile(r"/thanks/$"))
     run_tasks()
 
-    path = re.search(r"https://petition\.example\.org(/\S+/confirm/\S+/)", mailoutbox[0].body)[1]
+    path = found(r"https://petition\.example\.org(/\S+/confirm/\S+/)", mailoutbox[0].body)
     page.goto(site + path)
     page.get_by_role("button", name="Confirm my signature").click()
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from signatures.models import Signature
 from signatures.signing import services
+from signatures.signing.services import SignatureData
 from tests import factories
 from tests.helpers import ROOT, sign_in
 
@@ -14,7 +15,7 @@ from tests.helpers import ROOT, sign_in
 def test_organiser_downloads_a_batch(site, make_campaign, open_page, organiser, run_tasks):
     campaign = make_campaign(requires_confirmation=False)
     for n, country in enumerate(["DE", "DE", "FR"]):
-        data = {
+        data: SignatureData = {
             "first_name": "Signer",
             "last_name": f"N{n}",
             "email": f"s{n}@example.org",

@@ -1,6 +1,5 @@
 import base64
 import json
-import re
 import time
 
 import altcha
@@ -9,7 +8,7 @@ from django.urls import reverse
 
 from signatures import counts, tokens
 from signatures.models import Signature
-from tests.helpers import form_started
+from tests.helpers import form_started, found
 
 
 @pytest.fixture
@@ -92,7 +91,7 @@ def test_a_stranger_cannot_lock_an_address_out_nor_confirm_a_name_for_it(
     # The mail reaches the owner's mailbox, saying in whose name it signs.
     [mail] = mailoutbox
     assert "Fake Name, United States of America" in mail.body
-    link = re.search(r"https://petition\.example\.org(/en/[\w-]+/confirm/[^/\s]+/)", mail.body)[1]
+    link = found(r"https://petition\.example\.org(/en/[\w-]+/confirm/[^/\s]+/)", mail.body)
     page = client.get(link).content.decode()
     assert 'value="Fake"' in page and 'value="Name"' in page
 
@@ -112,9 +111,7 @@ def test_a_correction_is_checked_like_the_sign_form(
 ):
     client.post(campaign.get_absolute_url(), sign_data)
     run_tasks()
-    link = re.search(
-        r"https://petition\.example\.org(/en/[\w-]+/confirm/[^/\s]+/)", mailoutbox[0].body
-    )[1]
+    link = found(r"https://petition\.example\.org(/en/[\w-]+/confirm/[^/\s]+/)", mailoutbox[0].body)
 
     answer = client.post(link, {"first_name": "=HYPERLINK()", "last_name": "", "country": "XX"})
 
@@ -195,7 +192,7 @@ def test_a_stale_or_forged_form_is_shown_again_to_send_once_more(
     html = again.content.decode()
     assert "Please send the form again." in html
     assert 'value="Lovelace"' in html  # nothing typed is lost
-    renewed = re.search(r'name="started" value="([^"]+)"', html)[1]
+    renewed = found(r'name="started" value="([^"]+)"', html)
     assert renewed != started
 
     sent = client.post(campaign.get_absolute_url(), sign_data | {"started": renewed})
@@ -229,7 +226,7 @@ def test_the_shared_page_s_token_is_not_spent_and_never_makes_a_person_look_fast
 ):
     settings.SIGN_MIN_FILL_SECONDS = 3
     page = client.get(campaign.get_absolute_url()).content.decode()
-    shared = re.search(r'name="started" value="([^"]+)"', page)[1]
+    shared = found(r'name="started" value="([^"]+)"', page)
     assert shared in client.get(campaign.get_absolute_url()).content.decode()  # one for all
     assert not tokens.is_personal(shared)
 
@@ -245,9 +242,10 @@ def test_the_shared_page_s_token_is_not_spent_and_never_makes_a_person_look_fast
 
 def solved(client, campaign) -> str:
     challenge = client.get(reverse("signatures:altcha", args=[campaign.slug])).json()
-    solution = altcha.solve_challenge_v1(
+    solution = altcha.solve_challenge_v1(  # type: ignore[attr-defined]
         challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
     )
+    assert solution is not None
     payload = {
         "algorithm": challenge["algorithm"],
         "challenge": challenge["challenge"],

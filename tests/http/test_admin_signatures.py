@@ -50,7 +50,7 @@ def test_every_bulk_action_writes_one_audit_entry_per_signature(client, moderato
     act(client, "mark_spam", signatures, reason="bot wave at 3am")
 
     entries = LogEntry.objects.filter(user=moderator).order_by("object_id")
-    assert sorted(int(e.object_id) for e in entries) == sorted(s.pk for s in signatures)
+    assert sorted(int(e.object_id or 0) for e in entries) == sorted(s.pk for s in signatures)
     assert {e.get_change_message() for e in entries} == {"State confirmed → spam: bot wave at 3am"}
     assert all(e.object_repr.startswith("Signature #") for e in entries)
 

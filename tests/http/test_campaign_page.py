@@ -12,6 +12,7 @@ from django.utils import timezone
 from petition_site.lib.network import network_hash
 from signatures.models import Campaign, Signature
 from signatures.signing import services
+from signatures.signing.services import SignatureData
 from tests.helpers import shown_count
 
 SEEDED_SENTENCES = [
@@ -79,7 +80,7 @@ def test_count_and_progress_show_confirmed_signatures_only(client, make_campaign
     assert shown_count(client, pending) == 0
 
 
-def signer(n: int) -> dict:
+def signer(n: int) -> SignatureData:
     return {
         "first_name": "Signer",
         "last_name": str(n),

@@ -6,14 +6,13 @@ site gets 403 on every state-changing URL, the admin's included, unless it is
 the signing form posted from a partner site (``PARTNER_ORIGINS``).
 """
 
-import re
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from signatures.models import Signature
+from tests.helpers import found
 
 EVIL = "https://evil.example"
 PARTNER = "https://www.amnesty.example"
@@ -93,7 +92,7 @@ def test_a_cross_site_post_to_an_admin_action_is_refused_even_with_the_admin_s_t
     browser.force_login(moderator)
     changelist = reverse("admin:signatures_signature_changelist")
     page = browser.get(changelist).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    token = found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     action = {
         "action": "reject_signatures",
         "_selected_action": [signature.pk],
@@ -140,7 +139,7 @@ def test_a_staff_post_without_django_s_token_is_refused_even_without_browser_hea
 def test_a_staff_post_with_django_s_token_still_works_without_browser_headers(browser, admin_user):
     browser.force_login(admin_user)
     page = browser.get("/admin/auth/user/add/").content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    token = found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     password = "a-long-staff-password-7f3k"
     response = browser.post(
         "/admin/auth/user/add/",

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from signatures.handins import batches
 from signatures.models import Campaign, CampaignTranslation, Signature
 from tests import factories
+from tests.helpers import found
 
 
 @pytest.mark.parametrize(
@@ -135,7 +136,7 @@ def test_a_signer_is_written_to_in_the_language_they_signed_in(
     assert mail.extra_headers["Message-ID"].endswith("@amnesty.example>")
 
     signature = Signature.objects.get()
-    link = re.search(r"https://petition\.example\.org(/de/\S+/confirm/\S+/)", mail.body)[1]
+    link = found(r"https://petition\.example\.org(/de/\S+/confirm/\S+/)", mail.body)
     page = client.get(link).content.decode()
     assert '<html lang="de"' in page and "Bestätige deine Unterschrift" in page
     assert signature.language == "de"

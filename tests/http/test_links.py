@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from signatures import tokens
+from signatures import counts, tokens
 from signatures.models import Signature
-from signatures.signing import services
 from tests import factories
 from tests.helpers import shown_count
 
@@ -123,8 +122,7 @@ def test_withdrawing_deletes_the_signature_and_lowers_the_count(client, signed, 
 
     assert response.status_code == 302
     assert not Signature.objects.filter(pk=signature.pk).exists()
-    services_counts = services.counts.refresh(campaign)
-    assert services_counts.total == 0
+    assert counts.refresh(campaign).total == 0
     assert client.post(link(message, "withdraw")).status_code == 302
 
 

@@ -1,6 +1,5 @@
 """A signer can withdraw at any time: a fresh withdraw link, asked for with the address."""
 
-import re
 import time
 
 import pytest
@@ -9,6 +8,7 @@ from django.urls import reverse
 from signatures import tokens
 from signatures.models import Signature
 from tests import factories
+from tests.helpers import found
 
 
 def ask(client, campaign, address: str, language: str = "en"):
@@ -17,9 +17,7 @@ def ask(client, campaign, address: str, language: str = "en"):
 
 
 def withdraw_path(message) -> str:
-    return re.search(
-        r"https://petition\.example\.org(/\w+/[\w-]+/withdraw/[^/\s]+/)", message.body
-    )[1]
+    return found(r"https://petition\.example\.org(/\w+/[\w-]+/withdraw/[^/\s]+/)", message.body)
 
 
 def test_a_signer_whose_link_expired_gets_a_fresh_one_that_deletes_the_signature(

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
@@ -40,7 +40,7 @@ def site_env(database_url: str | None = None, **env: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def gunicorn(collected_static, transactional_db, settings) -> Callable[..., str]:
+def gunicorn(collected_static, transactional_db, settings) -> Iterator[Callable[..., str]]:
     """Start the site under gunicorn, with the production settings, on the test database."""
     servers: list[subprocess.Popen] = []
 
@@ -79,7 +79,7 @@ WORKER = [sys.executable, "manage.py", "worker"]
 
 
 @pytest.fixture
-def worker(transactional_db) -> Callable[..., subprocess.Popen]:
+def worker(transactional_db) -> Iterator[Callable[..., subprocess.Popen]]:
     """Start `manage.py worker` processes on the test database; each is stopped at the end."""
     workers: list[subprocess.Popen] = []
 
@@ -101,7 +101,7 @@ def worker(transactional_db) -> Callable[..., subprocess.Popen]:
 
 
 @pytest.fixture
-def nginx(tmp_path) -> Callable[[str], Nginx]:
+def nginx(tmp_path) -> Iterator[Callable[[str], Nginx]]:
     """Start Debian's nginx with deploy/nginx.conf in front of a site URL, on loopback."""
     if not os.path.exists(NGINX):
         # In CI (CI=true) bin/system-packages must have installed it: a skip would hide that.

@@ -25,6 +25,7 @@ class Relay:
 
     def down(self) -> None:
         # shutdown() wakes the thread blocked in accept(); close() alone does not.
+        assert self.listener is not None
         self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         for sock in self.sockets:

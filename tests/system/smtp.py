@@ -66,7 +66,7 @@ class Inbox:
         self.receiving.set()
         await asyncio.sleep(self.stall)
         message = email.message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append(message)  # type: ignore[arg-type]
+        self.messages.append(message)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -158,7 +158,7 @@ def test_no_acknowledged_signature_is_lost_when_redis_the_worker_or_smtp_fail(
     # breaks between the server's "250" and our record of it (the worker was
     # killed, the server stopped): such a message is sent again with the same
     # Message-ID, which mail systems read as the same message.
-    ids = {email: set() for email in signed}
+    ids: dict[str, set[str]] = {email: set() for email in signed}
     for message in smtp.inbox.messages:
         ids.setdefault(message["To"], set()).add(message["Message-ID"])
     assert {email: len(ids[email]) for email in signed} == dict.fromkeys(signed, 1)

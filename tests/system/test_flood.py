@@ -1,12 +1,12 @@
 """A flood from one client is stopped across gunicorn workers, whatever it claims."""
 
 import http.cookiejar
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from signatures.models import Signature
+from tests.helpers import found
 
 
 def test_flood_from_one_client_is_stopped_across_workers(gunicorn, make_campaign):
@@ -23,7 +23,7 @@ def test_flood_from_one_client_is_stopped_across_workers(gunicorn, make_campaign
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
     page = opener.open(url).read().decode()
-    started = re.search(r'name="started" value="([^"]+)"', page).group(1)
+    started = found(r'name="started" value="([^"]+)"', page)
 
     statuses = []
     for n in range(20):

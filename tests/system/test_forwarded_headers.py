@@ -10,7 +10,7 @@ from tests.helpers import ROOT
 
 def raw_get(url: str, path: str, headers: dict[str, str]) -> int:
     parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
     connection.request("GET", path, headers=headers)
     status = connection.getresponse().status
     connection.close()

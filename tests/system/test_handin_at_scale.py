@@ -9,7 +9,6 @@ import csv
 import hashlib
 import http.cookies
 import io
-import re
 import time
 import urllib.error
 import urllib.parse
@@ -20,6 +19,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from signatures.models import Batch, BatchFile
+from tests.helpers import found
 
 NAMES = 100_000
 
@@ -46,7 +46,7 @@ class Browser:
 
     def form(self, path: str, data: dict):
         page = self.open(path).read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        token = found(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         return self.open(path, data | {"csrfmiddlewaretoken": token})
 
 
@@ -95,7 +95,7 @@ def test_an_organiser_hands_in_a_hundred_thousand_names_through_the_admin(
     volumes = zipfile.ZipFile(
         io.BytesIO(browser.open(f"/admin/signatures/batch/{batch.pk}/pdf/").read())
     )
-    names = sorted(volumes.namelist(), key=lambda n: int(re.search(r"volume-(\d+)", n)[1]))
+    names = sorted(volumes.namelist(), key=lambda n: int(found(r"volume-(\d+)", n)))
     assert len(names) == NAMES // settings.BATCH_NAMES_PER_VOLUME
     first = PdfReader(io.BytesIO(volumes.read(names[0])))
     last = PdfReader(io.BytesIO(volumes.read(names[-1])))

@@ -1,6 +1,5 @@
 """Confirmation mail through a real SMTP server on loopback, and through a dead one."""
 
-import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -14,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from signatures.mail import tasks
 from signatures.models import Signature
 from tests import factories
-from tests.helpers import free_port
+from tests.helpers import found, free_port
 from tests.system.smtp import Inbox, SMTPServer
 
 
@@ -39,7 +38,7 @@ def test_confirmation_travels_through_smtp_and_its_link_confirms(
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "<a href=" in html
-    path = re.search(r"https://petition\.example\.org(/\S+/confirm/\S+/)", text).group(1)
+    path = found(r"https://petition\.example\.org(/\S+/confirm/\S+/)", text)
 
     assert client.get(path).status_code == 200
     client.post(path)
@@ -62,6 +61,7 @@ def test_a_dead_mail_server_delays_the_mail_but_loses_nothing(
 
     signature = Signature.objects.get()
     assert (signature.emails_delivered, signature.mail_attempts) == (0, 1)
+    assert signature.mail_due_at is not None
     assert signature.mail_due_at > timezone.now() + timedelta(seconds=50)
 
     # The server comes back and the retry falls due.
@@ -227,7 +227,7 @@ def test_after_a_refused_address_the_next_mail_of_the_batch_still_goes_through(
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    smtp_server.handle_RCPT = refuse_one  # type: ignore[method-assign]
+    smtp_server.handle_RCPT = refuse_one
     run_tasks()
 
     refused.refresh_from_db()
@@ -248,5 +248,6 @@ def test_a_greylisted_address_waits_alone_and_the_rest_of_its_batch_goes_out_at_
     assert sorted(m["To"] for m in smtp_server.messages) == sorted(s.email for s in others)
     greylisted.refresh_from_db()
     assert (greylisted.emails_delivered, greylisted.mail_attempts) == (0, 1)
+    assert greylisted.mail_due_at is not None
     assert greylisted.mail_due_at > timezone.now()  # its own retry, after a back-off
     assert not Signature.objects.mail_due(timezone.now()).exists()

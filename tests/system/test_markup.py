@@ -11,6 +11,7 @@ from django.conf import settings
 from signatures import tokens
 from signatures.models import Campaign, Signature
 from signatures.signing import services
+from signatures.signing.services import SignatureData
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -51,7 +52,7 @@ def public_pages(client, language: str) -> dict[str, bytes]:
 
 
 def signed(language: str) -> int:
-    data = {
+    data: SignatureData = {
         "first_name": "Ada",
         "last_name": "Lovelace",
         "email": f"ada.{language}@example.org",

@@ -1,13 +1,13 @@
 """nginx with deploy/nginx.conf keeps the campaign page as its Cache-Control allows."""
 
 import gzip
-import re
 import urllib.parse
 import urllib.request
 
 from django.utils import timezone
 
 from signatures.models import Campaign, Signature
+from tests.helpers import found
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -32,7 +32,7 @@ def test_nginx_serves_the_campaign_page_from_its_cache_and_passes_posts_on(
     assert packed.headers["Content-Encoding"] == "gzip"
     assert b"Edited" in gzip.decompress(packed.read())  # a variant of its own, fetched fresh
 
-    started = re.search(rb'name="started" value="([^"]+)"', first)[1].decode()
+    started = found(r'name="started" value="([^"]+)"', first.decode())
     form = {
         "first_name": "Ada",
         "last_name": "Lovelace",

@@ -74,7 +74,7 @@ def get(url: str, source: str, path: str = "/en/test-action/") -> tuple[int, flo
     parts = urllib.parse.urlsplit(url)
     started = time.monotonic()
     connection = http.client.HTTPConnection(
-        parts.hostname, parts.port, timeout=5, source_address=(source, 0)
+        parts.hostname or "127.0.0.1", parts.port, timeout=5, source_address=(source, 0)
     )
     try:
         connection.request("GET", path)
@@ -126,7 +126,7 @@ def test_a_flood_of_signing_posts_from_one_address_is_answered_429_past_its_burs
     started = time.monotonic()
     for _ in range(80):
         connection = http.client.HTTPConnection(
-            parts.hostname, parts.port, timeout=5, source_address=("127.0.0.3", 0)
+            parts.hostname or "127.0.0.1", parts.port, timeout=5, source_address=("127.0.0.3", 0)
         )
         connection.request(
             "POST",

@@ -1,6 +1,7 @@
 import hashlib
 import io
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -273,7 +274,8 @@ def test_the_letter_names_its_sender_and_the_pdf_is_tagged_with_title_author_and
     for line in ["Yours sincerely,", "Julia Duchrow", "Amnesty International Deutschland"]:
         assert line in letter
     assert "Zinnowitzer Str. 8, 10115 Berlin" in letter
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
+    assert reader.metadata is not None and reader.metadata.title is not None
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == "en"
@@ -294,6 +296,7 @@ def test_a_campaign_without_a_sender_is_signed_by_the_organisers_of_the_settings
     reader = PdfReader(io.BytesIO(batches.pdf(batch)))
 
     assert "Amnesty International Deutschland" in reader.pages[0].extract_text()
+    assert reader.metadata is not None
     assert reader.metadata.author == "Amnesty International Deutschland"
 
 
@@ -320,7 +323,7 @@ def test_names_are_listed_as_their_owners_write_them_in_fonts_of_their_language(
     fonts = {
         str(font["/BaseFont"])
         for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
     }
     assert {"CJK-JP", "CJK-SC", "CJK-KR"} <= {f.split("Noto-Sans-")[-1] for f in fonts}, fonts
     assert any("Arabic" in font for font in fonts) and any("Hebrew" in font for font in fonts)
@@ -338,7 +341,8 @@ def test_a_name_in_han_alone_takes_the_language_of_the_embassy_country(
         reader = PdfReader(io.BytesIO(batches.pdf(factories.batch(campaign, country, None))))
         assert "山田太郎" in reader.pages[1].extract_text()
         fonts[country] = {
-            str(f["/BaseFont"]) for f in reader.pages[1]["/Resources"]["/Font"].values()
+            str(f["/BaseFont"])
+            for f in reader.pages[1]["/Resources"]["/Font"].values()  # type: ignore[index]
         }
     assert any("CJK-JP" in f for f in fonts["JP"]) and not any("CJK-SC" in f for f in fonts["JP"])
     assert any("CJK-TC" in f for f in fonts["TW"])

@@ -7,6 +7,7 @@ from signatures.handins import batches
 from signatures.handins import services as handins
 from signatures.models import Batch, Signature
 from signatures.moderation import states as moderation
+from signatures.signing.services import SignatureData
 from tests import factories
 
 
@@ -84,7 +85,7 @@ def test_two_organisers_at_the_same_moment_never_share_a_signature(make_campaign
 
     campaign = make_campaign(requires_confirmation=False)
     for n in range(200):
-        data = {
+        data: SignatureData = {
             "first_name": "A",
             "last_name": f"B{n}",
             "email": f"c{n}@example.org",

@@ -9,10 +9,11 @@ from petition_site.lib.network import network_hash
 from signatures import counts
 from signatures.models import CountDelta, CountryCount, Signature
 from signatures.signing import services
+from signatures.signing.services import SignatureData
 
 
 def sign(campaign, n: int, country: str = "DE") -> int:
-    data = {
+    data: SignatureData = {
         "first_name": "Signer",
         "last_name": f"N{n}",
         "email": f"signer{n}@example.org",

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError
 from django.utils import timezone
@@ -45,17 +47,15 @@ def test_database_refuses_a_confirmed_signature_without_confirmation_time(campai
 
 def test_campaign_is_open_between_its_open_and_close_times(make_campaign):
     now = timezone.now()
-    campaign = make_campaign(
-        opens_at=now - timezone.timedelta(days=1), closes_at=now + timezone.timedelta(days=1)
-    )
+    campaign = make_campaign(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
     assert campaign.is_open(now)
-    assert not campaign.is_open(now + timezone.timedelta(days=2))
-    assert campaign.has_closed(now + timezone.timedelta(days=2))
-    assert not campaign.is_open(now - timezone.timedelta(days=2))
+    assert not campaign.is_open(now + timedelta(days=2))
+    assert campaign.has_closed(now + timedelta(days=2))
+    assert not campaign.is_open(now - timedelta(days=2))
 
 
 def test_confirmations_are_accepted_for_a_day_after_closing(make_campaign):
     now = timezone.now()
-    campaign = make_campaign(opens_at=now - timezone.timedelta(days=9), closes_at=now)
-    assert campaign.accepts_confirmations(now + timezone.timedelta(hours=23))
-    assert not campaign.accepts_confirmations(now + timezone.timedelta(hours=25))
+    campaign = make_campaign(opens_at=now - timedelta(days=9), closes_at=now)
+    assert campaign.accepts_confirmations(now + timedelta(hours=23))
+    assert not campaign.accepts_confirmations(now + timedelta(hours=25))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from signatures import counts
 from signatures.models import Signature
 from signatures.signing import services
+from signatures.signing.services import SignatureData
 
 
 def test_anonymize_erases_names_and_addresses_but_keeps_country_counts(campaign, make_signatures):
@@ -47,7 +48,7 @@ def test_data_subject_request_finds_exports_and_erases(
 
     [mine] = make_signatures(1, email="Ada.Lovelace+petition@gmail.com")
     other = make_campaign(slug="other")
-    data = {
+    data: SignatureData = {
         "first_name": "Ada",
         "last_name": "L",
         "email": "adalovelace@googlemail.com",
@@ -88,7 +89,7 @@ def test_erase_needs_a_named_staff_member(make_signatures):
 
 def test_purge_deletes_only_old_pending_signatures(campaign):
     def sign(n: int, age_days: int, confirm: bool = False) -> None:
-        data = {
+        data: SignatureData = {
             "first_name": "S",
             "last_name": str(n),
             "email": f"s{n}@example.org",

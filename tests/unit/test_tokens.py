@@ -24,7 +24,8 @@ def test_a_link_carries_a_random_id_and_its_campaign_never_the_row_id(campaign):
     token = tokens.link_token(signature, tokens.Purpose.CONFIRM)
 
     assert payload(token) == [signature.public_id.hex, campaign.pk]
-    assert tokens.read_link(token, tokens.Purpose.CONFIRM, campaign).signature_id == signature.pk
+    link = tokens.read_link(token, tokens.Purpose.CONFIRM, campaign)
+    assert link is not None and link.signature_id == signature.pk
 
 
 def test_a_link_works_for_its_own_campaign_and_purpose_only(campaign, make_campaign):
@@ -52,7 +53,8 @@ def test_links_mailed_before_public_ids_work_until_they_expire(campaign):
     signature = factories.signature(campaign, Signature.State.PENDING)
     legacy = signing.dumps(signature.pk, salt=tokens.Purpose.CONFIRM)
 
-    assert tokens.read_link(legacy, tokens.Purpose.CONFIRM, campaign).signature_id == signature.pk
+    link = tokens.read_link(legacy, tokens.Purpose.CONFIRM, campaign)
+    assert link is not None and link.signature_id == signature.pk
 
 
 def test_logs_never_show_a_link_token(caplog, campaign):
