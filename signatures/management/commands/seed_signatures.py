@@ -1,10 +1,22 @@
+import secrets
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils import timezone
 
-from signatures.models import Campaign
+from signatures.models import Campaign, Signature
 from signatures.signing import consent
+
+# What varies from row to row, as SQL over generate_series' n; every other
+# column takes the value below or the model's own default.
+VARYING = {
+    "public_id": "gen_random_uuid()",
+    "first_name": "'Förnamn' || n",
+    "last_name": "'Efternamn-' || n",
+    "email": "%(prefix)s || n || %(suffix)s",
+    "email_canonical": "%(prefix)s || n || %(suffix)s",
+}
 
 
 class Command(BaseCommand):
@@ -25,30 +37,48 @@ class Command(BaseCommand):
         if campaign is None:
             raise CommandError(f"No campaign with slug {options['campaign']!r}.")
         country = options["country"].upper()
+        sql, params = insert(campaign, country, options["count"])
         with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                INSERT INTO signatures_signature
-                    (campaign_id, public_id, first_name, last_name, email, email_canonical,
-                     country, consent, contact_opt_in, consent_version, language, network_hash,
-                     state, hold_reason, created_at, confirmed_at, emails_sent,
-                     emails_delivered, bounce_reason, source, mail_attempts)
-                SELECT %(campaign)s, gen_random_uuid(), 'Förnamn' || n, 'Efternamn-' || n,
-                       'seed-' || %(country)s || '-' || n || '-' || s.nonce || '@example.org',
-                       'seed-' || %(country)s || '-' || n || '-' || s.nonce || '@example.org',
-                       %(country)s, true, false, %(consent)s, 'en', '', 'confirmed', '',
-                       now(), now(), 1, 1, '', '', 0
-                FROM generate_series(1, %(count)s) AS n,
-                     (SELECT substr(md5(random()::text), 1, 8) AS nonce) AS s
-                """,
-                {
-                    "campaign": campaign.pk,
-                    "country": country,
-                    "count": options["count"],
-                    # The wording signers agree to today, as the sign form records it.
-                    "consent": consent.CURRENT_VERSION,
-                },
-            )
+            cursor.execute(sql, params)
             added = cursor.rowcount
         self.stdout.write(f"{added} confirmed signatures added for {country}.")
         self.stdout.write("Counts: run `manage.py recount_signatures` to fold them in.")
+
+
+def insert(campaign: Campaign, country: str, count: int) -> tuple[str, dict[str, Any]]:
+    """INSERT … SELECT of ``count`` confirmed rows: the columns, and every value that
+    does not vary, come from the model (its fields and their defaults)."""
+    now = timezone.now()
+    row = Signature(
+        campaign=campaign,
+        country=country,
+        consent=True,
+        consent_version=consent.CURRENT_VERSION,  # the wording signers agree to today
+        language="en",
+        state=Signature.State.CONFIRMED,
+        created_at=now,
+        confirmed_at=now,
+        emails_sent=1,
+        emails_delivered=1,
+    )
+    params: dict[str, Any] = {
+        "count": count,
+        "prefix": f"seed-{country}-",
+        "suffix": f"-{secrets.token_hex(4)}@example.org",
+    }
+    columns, values = [], []
+    for field in Signature._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(str(field.column)))
+        if field.attname in VARYING:
+            values.append(VARYING[field.attname])
+        else:
+            params[field.attname] = field.get_db_prep_save(getattr(row, field.attname), connection)
+            values.append(f"%({field.attname})s")
+    # Names from the model's metadata and the constants above; every value a parameter.
+    sql = (
+        f"INSERT INTO {Signature._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(values)} FROM generate_series(1, %(count)s) AS n"
+    )
+    return sql, params
