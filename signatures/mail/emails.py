@@ -66,33 +66,37 @@ def language_of(signature: Signature) -> str:
     return signature.language if signature.language in spoken else signature.campaign.language
 
 
-def mail_confirmation(signature: Signature) -> None:
-    campaign = signature.campaign
-    with translation.override(language_of(signature)):  # links too: /de/assange/...
-        _send_confirmation(signature, campaign)
-
-
-def _send_confirmation(signature: Signature, campaign: Campaign) -> None:
-    confirm_token = link_token(signature, Purpose.CONFIRM)
-    withdraw_token = link_token(signature, Purpose.WITHDRAW)
+def signer_context(signature: Signature, campaign: Campaign, withdraw_token: str) -> dict[str, Any]:
+    """What every mail to a signer shows, in the active language: the campaign, the page's
+    direction, its address and the withdraw link."""
     language = translation.get_language()
-    ctx = {
+    return {
         "signature": signature,
         "campaign": campaign,
         "text": campaign.text(language),
         "language": language,
         "direction": "rtl" if translation.get_language_bidi() else "ltr",
         "campaign_url": absolute(campaign.get_absolute_url()),
-        "confirm_url": absolute(reverse("signatures:confirm", args=[campaign.slug, confirm_token])),
         "withdraw_url": absolute(
             reverse("signatures:withdraw", args=[campaign.slug, withdraw_token])
         ),
-        "max_age_days": settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
         "withdraw_days": settings.WITHDRAW_LINK_MAX_AGE_DAYS,
-        "country_name": str(signature.country.name),
     }
-    msgid = message_id("confirm", f"{signature.public_id.hex}.{signature.emails_sent}")
-    send("confirm", signature.email, ctx, language, msgid)
+
+
+def mail_confirmation(signature: Signature) -> None:
+    campaign = signature.campaign
+    with translation.override(language_of(signature)):  # links too: /de/assange/...
+        confirm_token = link_token(signature, Purpose.CONFIRM)
+        ctx = signer_context(signature, campaign, link_token(signature, Purpose.WITHDRAW)) | {
+            "confirm_url": absolute(
+                reverse("signatures:confirm", args=[campaign.slug, confirm_token])
+            ),
+            "max_age_days": settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
+            "country_name": str(signature.country.name),
+        }
+        msgid = message_id("confirm", f"{signature.public_id.hex}.{signature.emails_sent}")
+        send("confirm", signature.email, ctx, ctx["language"], msgid)
 
 
 def mail_withdraw_link(signature: Signature) -> None:
@@ -100,17 +104,7 @@ def mail_withdraw_link(signature: Signature) -> None:
     campaign = signature.campaign
     with translation.override(language_of(signature)):
         token = link_token(signature, Purpose.WITHDRAW)
-        language = translation.get_language()
-        ctx = {
-            "signature": signature,
-            "campaign": campaign,
-            "text": campaign.text(language),
-            "language": language,
-            "direction": "rtl" if translation.get_language_bidi() else "ltr",
-            "campaign_url": absolute(campaign.get_absolute_url()),
-            "withdraw_url": absolute(reverse("signatures:withdraw", args=[campaign.slug, token])),
-            "withdraw_days": settings.WITHDRAW_LINK_MAX_AGE_DAYS,
-        }
+        ctx = signer_context(signature, campaign, token)
         # A new message each time it is asked for: the link in it is new too.
         msgid = message_id("withdraw", f"{signature.public_id.hex}.{token.rsplit(':', 2)[-2]}")
-        send("withdraw-link", signature.email, ctx, language, msgid)
+        send("withdraw-link", signature.email, ctx, ctx["language"], msgid)
