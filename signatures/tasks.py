@@ -6,7 +6,7 @@ rows queued under the old paths still run. Nothing new is queued here.
 """
 
 from signatures.handins.tasks import claim_batch, prepare_batch_csv, prepare_batch_pdf
-from signatures.mail.tasks import send_confirmation, send_withdraw_link
+from signatures.mail.tasks import send_confirmation
 from signatures.moderation.tasks import run_invalidation
 
 __all__ = [
@@ -15,5 +15,4 @@ __all__ = [
     "prepare_batch_pdf",
     "run_invalidation",
     "send_confirmation",
-    "send_withdraw_link",
 ]

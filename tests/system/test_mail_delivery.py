@@ -185,10 +185,13 @@ def test_many_mails_go_out_over_one_connection_per_batch(
 
 def test_a_mail_queued_as_a_task_before_the_outbox_is_sent_once(campaign, run_tasks, smtp_server):
     signature = factories.signature(campaign, Signature.State.PENDING)
-    tasks.send_confirmation.enqueue(signature.pk)
+    result = tasks.send_confirmation.enqueue(signature.pk)
+    # Queued before the tasks moved to their rooms: the row names the old path.
+    DBTaskResult.objects.filter(pk=result.id).update(task_path="signatures.tasks.send_confirmation")
     run_tasks()
 
     assert len(smtp_server.messages) == 1
+    assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
 
 
 def test_a_worker_kept_for_hand_in_files_leaves_the_mail_to_others(
