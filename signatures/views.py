@@ -1,12 +1,15 @@
 """The public pages: read the campaign, sign, confirm, withdraw."""
 
 import logging
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,7 +21,7 @@ from petition_site.lib.negotiation import gzip_page, same_in_every_language
 from signatures import counts, tokens
 from signatures.models import Campaign
 from signatures.signing import abuse, pages, services, sources
-from signatures.signing.forms import DetailsForm, SignatureForm, WithdrawLinkForm
+from signatures.signing.forms import AddressForm, DetailsForm, SignatureForm
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,7 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
     thanks = _after_signing(request, campaign, embedded=embedded)
     if form.is_bot():
         logger.info("Dropped a submission that filled the honeypot for %s", campaign.slug)
+        _remember_address(thanks, campaign, str(uuid.uuid4()), form.cleaned_data["email"])
         return thanks
     seconds = form.fill_seconds()
     partner = partner_origin(request)
@@ -91,13 +95,14 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
     data = form.signature_data()
     # A listed tag the form carried (cleaned by it), else the partner that posted it.
     data["source"] = data.get("source") or partner
-    services.sign(
+    result = services.sign(
         campaign,
         data,
         language=get_language(),
         network=screen.network_hash,
         hold=screen.hold_reason(),
     )
+    _remember_address(thanks, campaign, result.reference, data["email"])
     return thanks
 
 
@@ -161,12 +166,80 @@ def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(abuse.new_puzzle())
 
 
-@gzip_page  # nothing secret on it for BREACH to guess
-@require_GET
+SIGNED_COOKIE, SIGNED_SALT = "signed", "signatures.thanks"
+
+
+def _remember_address(
+    response: HttpResponse, campaign: Campaign, reference: str, address: str
+) -> None:
+    """The thanks page shows the address the mail went to, and may correct it."""
+    value = signing.dumps([campaign.slug, reference, address], salt=SIGNED_SALT)
+    response.set_cookie(
+        SIGNED_COOKIE,
+        value,
+        max_age=services.CORRECTION_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _signed_as(request: HttpRequest, campaign: Campaign) -> tuple[str, str] | None:
+    """(reference, address) this browser just signed ``campaign`` with, if any."""
+    try:
+        slug, reference, address = signing.loads(
+            request.COOKIES.get(SIGNED_COOKIE, ""),
+            salt=SIGNED_SALT,
+            max_age=services.CORRECTION_SECONDS,
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return (str(reference), str(address)) if slug == campaign.slug else None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """Thanks, the address the mail went to, and a way to send it again or correct it."""
     campaign = pages.find_campaign(slug)
+    signed = _signed_as(request, campaign)
+    address = signed[1] if signed else ""
+    form = AddressForm()
+    if request.method == "POST" and signed is not None:
+        reference = signed[0]
+        correcting = request.POST.get("action") == "correct"
+        form = AddressForm(request.POST if correcting else {"email": address})
+        if form.is_valid():
+            new = form.cleaned_data["email"]
+            if abuse.mail_requests_limited(request, canonical_email(new)):
+                return rate_limited(request)
+            if correcting:
+                services.correct_address(campaign, reference, new)
+            else:
+                services.send_again(campaign, reference)
+            # The same answer whatever happened: a stranger learns nothing from it.
+            done = "corrected" if correcting else "again"
+            response = redirect(
+                reverse("signatures:thanks", args=[campaign.slug]) + f"?sent={done}"
+            )
+            _remember_address(response, campaign, reference, new)
+            return response
+    elif request.method == "POST":
+        return redirect("signatures:thanks", campaign.slug)
     share_url = settings.SITE_URL + campaign.get_absolute_url()
-    return _page(request, "signatures/thanks.html", campaign, share_url=share_url)
+    sent = request.GET.get("sent", "")
+    status = 400 if form.errors else 200
+    return _page(
+        request,
+        "signatures/thanks.html",
+        campaign,
+        status=status,
+        share_url=share_url,
+        address=address,
+        form=form,
+        sent=sent,
+        max_mails=settings.CONFIRMATION_MAX_EMAILS,
+    )
 
 
 @gzip_page
@@ -193,7 +266,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             outcome = services.used_link_outcome(link.signature_id)
             if outcome == services.ConfirmOutcome.GONE:
                 return _page(request, "signatures/link_invalid.html", campaign, status=400)
-            return _page(request, "signatures/confirmed.html", campaign, outcome=outcome)
+            return _confirmed(request, campaign, outcome)
         return _page(request, "signatures/confirm.html", campaign, form=DetailsForm.of(signature))
     details = None
     if signature is not None and DetailsForm.sent_in(request.POST):
@@ -204,7 +277,17 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     outcome = services.confirm_signature(link.signature_id, details)
     if outcome == services.ConfirmOutcome.GONE:
         return _page(request, "signatures/link_invalid.html", campaign, status=400)
-    return _page(request, "signatures/confirmed.html", campaign, outcome=outcome)
+    return _confirmed(request, campaign, outcome)
+
+
+def _confirmed(
+    request: HttpRequest, campaign: Campaign, outcome: services.ConfirmOutcome
+) -> HttpResponse:
+    """What became of the signature, and the next step: asking others to sign."""
+    share_url = settings.SITE_URL + campaign.get_absolute_url()
+    return _page(
+        request, "signatures/confirmed.html", campaign, outcome=outcome, share_url=share_url
+    )
 
 
 @never_cache
@@ -226,11 +309,11 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def withdraw_link(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask for a fresh withdraw link: a signer can withdraw after any link expired."""
     campaign = pages.find_campaign(slug)
-    form = WithdrawLinkForm(request.POST if request.method == "POST" else None)
+    form = AddressForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         return _page(request, "signatures/withdraw_link.html", campaign, form=form)
     address = form.cleaned_data["email"]
-    if abuse.withdraw_links_limited(request, canonical_email(address)):
+    if abuse.mail_requests_limited(request, canonical_email(address)):
         return rate_limited(request)
     # The same answer whether or not the address signed: nobody learns who did.
     services.ask_for_withdraw_link(campaign, address)

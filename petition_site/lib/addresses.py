@@ -68,3 +68,50 @@ def canonical_email(address: str) -> str:
         domain = "gmail.com"
         local = local.replace(".", "")
     return f"{local}@{domain}"
+
+
+# Mail providers many signers use, in the countries this site speaks to: a
+# domain one keystroke away from one of them is likely a typo of it. A
+# domain listed here is never taken for a typo (mail.com is one step from gmail.com).
+COMMON_DOMAINS = [
+    "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com",
+    "live.com", "msn.com", "aol.com", "mail.com", "me.com", "proton.me", "protonmail.com",
+    "gmx.de", "gmx.net", "gmx.at", "gmx.ch", "web.de", "t-online.de", "freenet.de",
+    "posteo.de", "mailbox.org", "hotmail.de", "yahoo.de", "outlook.de", "bluewin.ch",
+    "orange.fr", "free.fr", "laposte.net", "sfr.fr", "wanadoo.fr", "hotmail.fr", "yahoo.fr",
+    "outlook.fr", "hotmail.es", "yahoo.es", "outlook.es", "telefonica.net", "hotmail.co.uk",
+    "yahoo.co.uk", "btinternet.com", "libero.it", "hotmail.it", "yahoo.com.ar",
+    "hotmail.com.ar", "yahoo.com.mx", "hotmail.com.mx", "uol.com.br", "bol.com.br",
+    "yahoo.it", "hotmail.be", "outlook.be", "gmx.fr",
+]  # fmt: skip
+KNOWN = frozenset(COMMON_DOMAINS)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether one deletion, insertion, change or swap of neighbours turns a into b."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        differ = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(differ) == 1:
+            return True
+        i, j = differ[0], differ[-1]
+        return len(differ) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def suggest_domain(address: str) -> str | None:
+    """The address with a common provider's domain, when its own looks like that one mistyped.
+
+    "typo.person@gmial.com" gives "typo.person@gmail.com"; a domain in
+    COMMON_DOMAINS, or one no common domain is a keystroke away from, gives None.
+    """
+    local, at, domain = address.rpartition("@")
+    domain = domain.lower()
+    if not at or domain in KNOWN:
+        return None
+    for known in COMMON_DOMAINS:
+        if _one_edit_apart(domain, known):
+            return f"{local}@{known}"
+    return None

@@ -52,7 +52,7 @@ class EmailDomainFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if value := self.value():
-            return queryset.filter(email_canonical__endswith="@" + value.lower())
+            return queryset.of_domain(value)  # type: ignore[attr-defined]
         return queryset
 
 

@@ -6,7 +6,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from signatures.admin.common import staff_id
 from signatures.models import Invalidation
@@ -15,14 +19,21 @@ from signatures.moderation import states as moderation
 
 logger = logging.getLogger(__name__)
 
+PREVIEW_ROWS = 50
+
 Admin = admin.ModelAdmin[Invalidation]
 Invalidations = QuerySet[Invalidation]
 
 
 @admin.action(description=_("Start the selected invalidations"), permissions=["change"])
 def start_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidations) -> None:
-    invalidations.start(qs, staff_id(request))
-    modeladmin.message_user(request, _("Started; the worker moves the signatures in batches."))
+    started = invalidations.start(qs, staff_id(request))
+    message = ngettext(
+        "%(n)d invalidation started; the signatures are moved in the background.",
+        "%(n)d invalidations started; the signatures are moved in the background.",
+        started,
+    )
+    modeladmin.message_user(request, message % {"n": started})
 
 
 @admin.action(description=_("Cancel the selected invalidations"), permissions=["change"])
@@ -36,7 +47,8 @@ def cancel_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidati
 @admin.action(description=_("Revert the selected invalidations"), permissions=["change"])
 def revert_invalidations(modeladmin: Admin, request: HttpRequest, qs: Invalidations) -> None:
     restored = sum(invalidations.revert(invalidation, staff_id(request)) for invalidation in qs)
-    modeladmin.message_user(request, _("%(n)d signatures restored.") % {"n": restored})
+    message = ngettext("%(n)d signature restored.", "%(n)d signatures restored.", restored)
+    modeladmin.message_user(request, message % {"n": restored})
 
 
 class InvalidationForm(forms.ModelForm[Invalidation]):
@@ -78,11 +90,44 @@ class InvalidationAdmin(admin.ModelAdmin[Invalidation]):
     readonly_fields = ["state", "matches_now", "matched", "created_by", "created_at", "finished_at"]
 
     @admin.display(description=_("Matching now"))
-    def matches_now(self, invalidation: Invalidation) -> int | str:
+    def matches_now(self, invalidation: Invalidation) -> str:
         if invalidation.pk is None:
-            return _("Save the draft to see how many signatures match.")
+            return str(_("Save the draft to see whom it would hit."))
         found = moderation.matching_now(invalidation)
-        return str(_("The name pattern does not run.")) if found is None else found
+        first = moderation.preview(invalidation, PREVIEW_ROWS)
+        if found is None or first is None:
+            return str(_("The name pattern does not run."))
+        shown = ngettext(
+            "%(n)d signature matches.",
+            "%(n)d signatures match; the first %(shown)d:",
+            found,
+        ) % {"n": found, "shown": len(first)}
+        if not first:
+            return shown
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    s.full_name,
+                    s.email_canonical.rpartition("@")[2],
+                    s.country.name,
+                    date_format(localtime(s.created_at), "SHORT_DATETIME_FORMAT"),
+                )
+                for s in first
+            ),
+        )
+        return format_html(
+            '<p>{}</p><table class="preview"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr>'
+            "</thead><tbody>{}</tbody></table>",
+            shown,
+            _("Name"),
+            _("E-mail domain"),
+            _("Country"),
+            _("Signed"),
+            rows,
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: Invalidation | None = None) -> bool:
         if obj is not None and obj.state != Invalidation.State.DRAFT:

@@ -1,6 +1,7 @@
 """Campaigns: what a petition says, in its own language and in translations."""
 
 import re
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -9,6 +10,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def time_zones() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
 
 # Older than any row: the version of a text that has no translation row.
 UNSET = datetime.min.replace(tzinfo=UTC)
@@ -62,6 +68,13 @@ class Campaign(models.Model):
             "Needs JavaScript."
         ),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zones,
+        default="UTC",
+        help_text=_("Staff pages show this campaign's days and times in it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,6 +91,10 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("signatures:campaign", args=[self.slug])
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     def takes_signatures(self, now: datetime | None = None) -> bool:
         return self.is_open(now) and not self.paused

@@ -27,9 +27,14 @@ class Invalidation(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REVERTED = "reverted", _("Reverted")
 
-    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="invalidations")
-    reason = models.CharField(max_length=200)
+    campaign = models.ForeignKey(
+        Campaign, models.PROTECT, related_name="invalidations", verbose_name=_("campaign")
+    )
+    reason = models.CharField(
+        _("reason"), max_length=200, help_text=_("Kept in the history of every signature moved.")
+    )
     mark_as = models.CharField(
+        _("mark as"),
         max_length=10,
         choices=[
             (Signature.State.SPAM, Signature.State.SPAM.label),
@@ -37,21 +42,38 @@ class Invalidation(models.Model):
         ],
         default=Signature.State.SPAM,
     )
-    email_domain = models.CharField(max_length=253, blank=True)
+    email_domain = models.CharField(
+        _("e-mail domain"),
+        max_length=253,
+        blank=True,
+        help_text=_("The part after the @, e.g. mailinator.com."),
+    )
     network = models.CharField(
-        max_length=64, blank=True, help_text=_("An IP address or the hash shown on the dashboard.")
+        _("network"),
+        max_length=64,
+        blank=True,
+        help_text=_("An IP address, or the anonymised network shown on the dashboard."),
     )
     name_pattern = models.CharField(
-        max_length=100, blank=True, help_text=_("Regular expression matched against full names.")
+        _("name pattern"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Matched against the full name as shown, “Given Family”, ignoring case: "
+            "“mickey mouse” finds it anywhere in the name, “^mickey mouse$” only the whole "
+            "name (a regular expression)."
+        ),
     )
-    country = CountryField(blank=True)
-    created_from = models.DateTimeField(null=True, blank=True)
-    created_until = models.DateTimeField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
-    matched = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    country = CountryField(_("country"), blank=True)
+    created_from = models.DateTimeField(_("signed from"), null=True, blank=True)
+    created_until = models.DateTimeField(_("signed before"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.DRAFT)
+    matched = models.PositiveIntegerField(_("signatures moved"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = InvalidationQuerySet.as_manager()
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -29,6 +29,11 @@ def due_now(now: datetime) -> Coalesce:
     return Coalesce(models.F("mail_due_at"), now)
 
 
+def email_domain() -> Substr:
+    """The part of the stored address after its "@", as the domain index holds it."""
+    return Substr("email_canonical", StrIndex("email_canonical", models.Value("@")) + 1)
+
+
 class SignatureQuerySet(models.QuerySet["Signature"]):
     def confirmed(self) -> "SignatureQuerySet":
         """Signatures that count."""
@@ -50,6 +55,11 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         """Confirmed signatures no hand-in batch holds yet."""
         return self.confirmed().filter(consent=True, batch__isnull=True)
 
+    def of_domain(self, domain: str) -> "SignatureQuerySet":
+        """Every signature whose address is at ``domain`` (served by an index)."""
+        domain = domain.strip().lstrip("@").lower()
+        return self.alias(domain=email_domain()).filter(domain=domain)
+
     def of_address(self, address: str) -> "SignatureQuerySet":
         """Every signature of one person's address, however it was typed."""
         return self.filter(email_canonical=canonical_email(address))
@@ -70,35 +80,48 @@ class Signature(models.Model):
         FAST = "fast", _("Sent faster than people type")
         REPLAYED = "replayed", _("Sent with a form already used")
 
-    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="signatures")
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    campaign = models.ForeignKey(
+        Campaign, models.PROTECT, related_name="signatures", verbose_name=_("campaign")
+    )
+    first_name = models.CharField(_("given name"), max_length=100)
+    last_name = models.CharField(_("family name"), max_length=100)
     # In links, never the sequential id: a link names a signature nobody can guess.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(
-        max_length=254, help_text=_("As typed, with the domain in its standard form.")
+        _("e-mail address"),
+        max_length=254,
+        help_text=_("As typed, with the domain in its standard form."),
     )
     email_canonical = models.CharField(max_length=254, editable=False)
-    country = CountryField()
+    country = CountryField(_("country"))
     consent = models.BooleanField(
-        help_text=_("Agreed to have name and country handed in with the petition.")
+        _("consent to hand-in"),
+        help_text=_("Agreed to have name and country handed in with the petition."),
     )
-    contact_opt_in = models.BooleanField(default=False)
+    contact_opt_in = models.BooleanField(_("keep me informed"), default=False)
     consent_version = models.CharField(max_length=20, editable=False)
-    language = models.CharField(max_length=10, editable=False)
-    network_hash = models.CharField(max_length=32, blank=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, editable=False)
+    network_hash = models.CharField(
+        _("network (anonymised)"), max_length=32, blank=True, editable=False
+    )
     source = models.CharField(
+        _("source"),
         max_length=100,
         blank=True,
         editable=False,
         help_text=_("The partner site or campaign tag it came from (signatures.signing.sources)."),
     )
-    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
     hold_reason = models.CharField(
-        max_length=10, choices=HoldReason, default=HoldReason.NONE, blank=True, editable=False
+        _("why held"),
+        max_length=10,
+        choices=HoldReason,
+        default=HoldReason.NONE,
+        blank=True,
+        editable=False,
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("signed"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # Set when staff confirmed it without its owner's e-mail proof ("Confirm
     # without e-mail proof"): the audit log says who.
     confirmed_by_staff_at = models.DateTimeField(
@@ -106,28 +129,47 @@ class Signature(models.Model):
     )
     # Mails queued, and mails the mail server accepted: a restarted worker
     # skips a mail whose number is already delivered.
-    emails_sent = models.PositiveSmallIntegerField(default=0)
-    emails_delivered = models.PositiveSmallIntegerField(default=0)
-    last_email_at = models.DateTimeField(null=True, blank=True)
+    emails_sent = models.PositiveSmallIntegerField(_("mails asked for"), default=0)
+    emails_delivered = models.PositiveSmallIntegerField(_("mails delivered"), default=0)
+    last_email_at = models.DateTimeField(_("last mail"), null=True, blank=True)
     # The row is its own outbox: a mail is owed while emails_delivered is
     # behind emails_sent, and a worker takes it once mail_due_at has passed
     # (moved on while a worker holds it, and after each failed attempt).
     mail_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     mail_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     bounced_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("The mail server refused this address for good.")
+        _("address refused"),
+        null=True,
+        blank=True,
+        help_text=_("The mail server refused this address for good."),
     )
-    bounce_reason = models.CharField(max_length=300, blank=True)
+    bounce_reason = models.CharField(_("why refused"), max_length=300, blank=True)
     invalidation = models.ForeignKey(
-        "Invalidation", models.SET_NULL, null=True, blank=True, related_name="signatures"
+        "Invalidation",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("invalidation"),
     )
     # Set when stricter address rules found this address signed already,
     # earlier, under another spelling: a moderator decides which one counts.
     duplicate_of = models.ForeignKey(
-        "self", models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("same address as"),
     )
     batch = models.ForeignKey(
-        "Batch", models.SET_NULL, null=True, blank=True, related_name="signatures"
+        "Batch",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("hand-in batch"),
     )
 
     objects = SignatureQuerySet.as_manager()
@@ -167,6 +209,16 @@ class Signature(models.Model):
             # Admin search by exact address, across campaigns:
             # WHERE email_canonical = ?
             models.Index(fields=["email_canonical"], name="signature_email"),
+            # Admin search and filter by domain, and invalidations by domain:
+            # WHERE SUBSTRING(email_canonical, STRPOS(email_canonical, '@') + 1) = ?
+            models.Index(email_domain(), name="signature_email_domain"),
+            # The dashboard's confirmed today, this week and per day:
+            # WHERE campaign_id = ? AND state = 'confirmed' AND confirmed_at >= ?
+            models.Index(
+                fields=["campaign", "confirmed_at"],
+                condition=Q(state="confirmed"),
+                name="signature_confirmed_at",
+            ),
             # Admin search by name, WHERE UPPER(last_name::text) LIKE 'ABC%', is
             # served by PostgreSQL-only pattern indexes made in migration 0003.
             # The mail workers' claim and the health check's oldest wait:

@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from petition_site.lib.network import network_hash
@@ -70,12 +71,13 @@ def move(
                 "campaign_id",
                 "country",
                 "invalidation_id",
+                "hold_reason",
             )
             .order_by("pk")
         )
         deltas: Counter[tuple[int, str]] = Counter()
-        # (old state, new state, confirmed by staff without e-mail proof)
-        changed: dict[tuple[str, str, bool], list[Signature]] = {}
+        # (old state, hold reason, new state, confirmed by staff without e-mail proof)
+        changed: dict[tuple[str, str, str, bool], list[Signature]] = {}
         for signature in rows:
             new = target_state(signature, action)
             if new == signature.state:
@@ -84,8 +86,11 @@ def move(
                 signature.state == State.CONFIRMED
             )
             unproven = new == State.CONFIRMED and signature.confirmed_at is None
-            changed.setdefault((signature.state, new, unproven), []).append(signature)
+            key = (signature.state, signature.hold_reason, new, unproven)
+            changed.setdefault(key, []).append(signature)
             signature.state = new
+            # Out of the hold, its reason no longer applies (the log keeps it).
+            signature.hold_reason = Signature.HoldReason.NONE
             if unproven:
                 signature.confirmed_at = signature.confirmed_by_staff_at = now
             if invalidation is not None:
@@ -94,14 +99,15 @@ def move(
                 signature.invalidation = None
         moved = [s for group in changed.values() for s in group]
         Signature.objects.bulk_update(
-            moved, ["state", "confirmed_at", "confirmed_by_staff_at", "invalidation"]
+            moved, ["state", "confirmed_at", "confirmed_by_staff_at", "invalidation", "hold_reason"]
         )
         counts.record(deltas)
         why = f": {reason}" if reason else ""
-        for (old, new, unproven), group in changed.items():
+        for (old, hold, new, unproven), group in changed.items():
+            held = f" ({Signature.HoldReason(hold).label})" if hold else ""
             how = " by staff, without e-mail proof" if unproven else ""
             LogEntry.objects.log_actions(
-                user_id, group, CHANGE, change_message=f"State {old} → {new}{how}{why}"
+                user_id, group, CHANGE, change_message=f"State {old}{held} → {new}{how}{why}"
             )
     return len(moved)
 
@@ -129,7 +135,7 @@ def invalidation_queryset(invalidation: Invalidation) -> SignatureQuerySet:
     """Signatures the criteria match that still count or could count."""
     qs = Signature.objects.countable().filter(campaign_id=invalidation.campaign_id)
     if invalidation.email_domain:
-        qs = qs.filter(email_canonical__endswith="@" + invalidation.email_domain.lower().strip())
+        qs = qs.of_domain(invalidation.email_domain)
     if invalidation.network:
         value = invalidation.network.strip()
         hashed = network_hash(value) or value  # an address, or a hash from the dashboard
@@ -141,9 +147,24 @@ def invalidation_queryset(invalidation: Invalidation) -> SignatureQuerySet:
     if invalidation.created_until:
         qs = qs.filter(created_at__lt=invalidation.created_until)
     if invalidation.name_pattern:
-        pattern = invalidation.name_pattern
-        qs = qs.filter(Q(first_name__iregex=pattern) | Q(last_name__iregex=pattern))
+        # The full name as staff see it, "Given Family", so "Mickey Mouse" matches.
+        full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())
+        qs = qs.alias(full_name=full_name).filter(full_name__iregex=invalidation.name_pattern)
     return qs
+
+
+def preview(invalidation: Invalidation, limit: int = 50) -> list[Signature] | None:
+    """The first ``limit`` signatures the criteria match now, oldest first; None
+    when a stored pattern does not run."""
+    try:
+        with transaction.atomic():
+            return list(
+                invalidation_queryset(invalidation)
+                .only("first_name", "last_name", "email_canonical", "country", "created_at")
+                .order_by("created_at", "pk")[:limit]
+            )
+    except DatabaseError:
+        return None
 
 
 REGEX_CHECK = {"postgresql": "SELECT '' ~* %s", "sqlite": "SELECT '' REGEXP %s"}

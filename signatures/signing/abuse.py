@@ -94,8 +94,9 @@ class Screen:
         return hold_reason(*self.reasons)
 
 
-def withdraw_links_limited(request: HttpRequest, canonical_email: str) -> bool:
-    """Past the limits on withdraw links asked for, per client network and per address.
+def mail_requests_limited(request: HttpRequest, canonical_email: str) -> bool:
+    """Past the limits on mails asked for from a page (a withdraw link, a confirmation
+    sent again or to a corrected address), per client network and per address.
 
     Each asks the worker for a mail to an address: the limits keep anyone from
     turning the page into a way to fill a stranger's mailbox. Without the

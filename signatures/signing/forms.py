@@ -234,14 +234,31 @@ class SignatureForm(DetailsFields):
         if not self.is_bound:
             self.initial.setdefault("started", form_started_token())
 
+    # A domain that looks mistyped is asked about once: the suggestion is
+    # taken (USE_SUGGESTION) or the address kept (CHECKED holds it), never refused.
+    USE_SUGGESTION, CHECKED = "email_suggestion", "email_checked"
+    suggestion: str | None = None
+    typed: str = ""
+
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"])
         if email.count("@") != 1:
             raise forms.ValidationError(_("Enter a valid e-mail address."))
         try:
-            return addresses.normalise(email)
+            email = addresses.normalise(email)
         except addresses.InvalidAddress as exc:
             raise forms.ValidationError(str(exc)) from exc
+        suggestion = addresses.suggest_domain(email)
+        if suggestion is not None and self.data.get(self.USE_SUGGESTION) == suggestion:
+            return suggestion
+        if suggestion is None or self.data.get(self.CHECKED) == email:
+            return email
+        self.suggestion, self.typed = suggestion, email
+        raise forms.ValidationError(
+            _("Did you mean %(suggestion)s? Choose the address your mail should go to."),
+            code="typo",
+            params={"suggestion": suggestion},
+        )
 
     def signature_data(self) -> SignatureData:
         data = self.cleaned_data
@@ -274,8 +291,8 @@ class SignatureForm(DetailsFields):
         return SignatureForm(data)
 
 
-class WithdrawLinkForm(SummaryForm):
-    """The address a signer signed with, to be sent a fresh withdraw link."""
+class AddressForm(SummaryForm):
+    """An address alone: to be sent a fresh withdraw link, or to correct a mistyped one."""
 
     email = forms.EmailField(
         label=_("E-mail address"),

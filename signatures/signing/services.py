@@ -1,6 +1,7 @@
 """What signing, confirming and withdrawing do, independent of HTTP."""
 
 import logging
+import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,10 +17,14 @@ from django.utils import timezone
 from petition_site.lib.addresses import canonical_email
 from signatures import counts
 from signatures.mail import tasks
-from signatures.models import Campaign, Signature, due_now
+from signatures.models import Campaign, Signature, SignatureQuerySet, due_now
 from signatures.signing import consent
 
 logger = logging.getLogger(__name__)
+
+
+# How long after signing the thanks page may still send the mail again or correct its address.
+CORRECTION_SECONDS = 24 * 3600
 
 
 class SignatureData(TypedDict):
@@ -46,6 +51,9 @@ class Details(TypedDict):
 class SignResult:
     signature_id: int
     created: bool
+    # Names the new signature on the thanks page; a repeat's is random, so the
+    # page cannot tell whether an address had signed.
+    reference: str
 
 
 def sign(
@@ -113,8 +121,8 @@ def sign(
         if existing is None:
             raise
         resend_confirmation_mail(existing.pk)
-        return SignResult(existing.pk, created=False)
-    return SignResult(signature.pk, created=True)
+        return SignResult(existing.pk, created=False, reference=str(uuid.uuid4()))
+    return SignResult(signature.pk, created=True, reference=str(signature.public_id))
 
 
 def resend_confirmation_mail(signature_id: int) -> bool:
@@ -154,6 +162,68 @@ def resend_confirmations(signatures: QuerySet[Signature], user_id: int) -> int:
         change_message="Confirmation e-mail sent again",
     )
     return len(sent)
+
+
+def _just_signed(campaign: Campaign, reference: str) -> SignatureQuerySet:
+    """The signature a thanks page names, while it waits for its first confirmation."""
+    try:
+        public_id = uuid.UUID(reference)
+    except ValueError:
+        return Signature.objects.none()
+    return Signature.objects.awaiting_confirmation().filter(
+        campaign=campaign,
+        public_id=public_id,
+        created_at__gte=timezone.now() - timedelta(seconds=CORRECTION_SECONDS),
+    )
+
+
+def send_again(campaign: Campaign, reference: str) -> bool:
+    """The signer on the thanks page asks for the mail again, within its limits."""
+    pk = _just_signed(campaign, reference).values_list("pk", flat=True).first()
+    return pk is not None and resend_confirmation_mail(pk)
+
+
+def correct_address(campaign: Campaign, reference: str, address: str) -> bool:
+    """The signer on the thanks page mistyped their address: the mail goes to the right one.
+
+    Within the signature's mail budget, like a mail sent again. Should the
+    right address have signed already, that signature stands (and is sent its
+    link again) and the mistyped one goes.
+    """
+    canonical = canonical_email(address)
+    now = timezone.now()
+    with transaction.atomic():
+        signature = (
+            _just_signed(campaign, reference)
+            .select_for_update()
+            .filter(emails_sent__lt=settings.CONFIRMATION_MAX_EMAILS)
+            .first()
+        )
+        if signature is None:
+            return False
+        existing = (
+            Signature.objects.filter(campaign=campaign, email_canonical=canonical)
+            .exclude(pk=signature.pk)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if existing is not None:
+            signature.delete()  # never counted: it waited for a mail to the wrong address
+            logger.info("Signature %s: address corrected to one that had signed", signature.pk)
+            return resend_confirmation_mail(existing)
+        Signature.objects.filter(pk=signature.pk).update(
+            email=address,
+            email_canonical=canonical,
+            emails_sent=F("emails_sent") + 1,
+            last_email_at=now,
+            # Due now, unless a worker holds it: it sends to the new address next.
+            mail_due_at=due_now(now),
+            bounced_at=None,
+            bounce_reason="",
+            mail_attempts=0,
+        )
+    logger.info("Signature %s: address corrected by its signer", signature.pk)
+    return True
 
 
 class ConfirmOutcome(StrEnum):

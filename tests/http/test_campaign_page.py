@@ -177,7 +177,7 @@ def test_the_campaign_page_is_sent_compressed_to_those_who_take_it(client, campa
     assert "Content-Encoding" not in plain
 
 
-@pytest.mark.parametrize("path", ["/en/test-action/thanks/", "/en/privacy/"])
+@pytest.mark.parametrize("path", ["/en/test-action/withdrawn/", "/en/privacy/"])
 def test_other_pages_without_secrets_are_compressed_too(client, campaign, path):
     response = client.get(path, headers={"Accept-Encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
