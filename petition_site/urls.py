@@ -15,3 +15,8 @@ urlpatterns = [
     # /en/assange/, /de/assange/ ...; /assange/ redirects by the visitor's language.
     *i18n_patterns(path("", include("signatures.urls"))),
 ]
+
+# Inside the staff pages, refusals keep the admin's look and a way back.
+handler400 = "signatures.refusals.bad_request"
+handler403 = "signatures.refusals.permission_denied"
+handler404 = "signatures.refusals.page_not_found"

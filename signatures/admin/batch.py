@@ -1,7 +1,6 @@
 """Hand-in batches: per-country lists of signers for the US embassies, and their files."""
 
 import logging
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,8 +14,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from signatures.admin.common import UsedCountryFilter
 from signatures.handins import batches, exports
 from signatures.handins import files as batch_files
 from signatures.handins import services as handins
@@ -28,22 +27,10 @@ logger = logging.getLogger(__name__)
 Admin = admin.ModelAdmin[Batch]
 
 
-class CountryWithBatchesFilter(admin.SimpleListFilter):
+class CountryWithBatchesFilter(UsedCountryFilter):
     """Only the countries that have batches, not all 250."""
 
-    title = _("country")
     parameter_name = "country"
-
-    def lookups(
-        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, str]]:
-        codes = Batch.objects.order_by("country").values_list("country", flat=True).distinct()
-        return [(code, str(countries.name(code))) for code in codes]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if value := self.value():
-            return queryset.filter(country=value)
-        return queryset
 
 
 class MakeBatchForm(forms.Form):

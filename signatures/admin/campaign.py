@@ -1,18 +1,24 @@
 """Campaigns: their texts and translations, the dashboard and the preview."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from petition_site.lib.spreadsheet import csv_stream
 from signatures.models import Campaign, CampaignTranslation
 from signatures.moderation import dashboard
 from signatures.signing import pages
+from signatures.staff.roles import can_hand_in
 
 
 class CampaignTranslationInline(admin.StackedInline[CampaignTranslation, Campaign]):
@@ -24,7 +30,7 @@ class CampaignTranslationInline(admin.StackedInline[CampaignTranslation, Campaig
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin[Campaign]):
     inlines = [CampaignTranslationInline]
-    list_display = ["title", "slug", "opens_at", "closes_at", "paused", "links"]
+    list_display = ["title", "slug", "opens_at", "closes_at", "paused"]
     list_editable = ["paused"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
@@ -43,7 +49,10 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
                 ]
             },
         ),
-        (_("Signing"), {"fields": ["opens_at", "closes_at", "requires_confirmation"]}),
+        (
+            _("Signing"),
+            {"fields": ["opens_at", "closes_at", "requires_confirmation", "time_zone"]},
+        ),
         (
             _("Hand-in letter"),
             {"fields": ["sender_organisation", "sender_contact", "sender_signatory"]},
@@ -54,17 +63,23 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
         ),
     ]
 
-    @admin.display(description=_("Pages"))
-    def links(self, campaign: Campaign) -> SafeString:
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]),
-            _("Dashboard"),
-            reverse("admin:signatures_batch_campaign", args=[campaign.pk]),
-            _("Batches"),
-            reverse("admin:signatures_campaign_preview", args=[campaign.pk]),
-            _("Preview"),
-        )
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        """The pages column offers only the pages this staff member may open."""
+        hand_in = can_hand_in(request.user)
+
+        @admin.display(description=_("Pages"))
+        def pages(campaign: Campaign) -> SafeString:
+            links = [(_("Dashboard"), "admin:signatures_campaign_dashboard")]
+            if hand_in:
+                links.append((_("Hand-in batches"), "admin:signatures_batch_campaign"))
+            links.append((_("Preview"), "admin:signatures_campaign_preview"))
+            return format_html_join(
+                " · ",
+                '<a href="{}">{}</a>',
+                ((reverse(name, args=[campaign.pk]), label) for label, name in links),
+            )
+
+        return [*self.list_display, pages]
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
@@ -74,6 +89,11 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
                 view(self.dashboard_view),
                 name="signatures_campaign_dashboard",
             ),
+            path(
+                "<int:pk>/dashboard/<str:table>.csv",
+                view(self.dashboard_csv),
+                name="signatures_campaign_dashboard_csv",
+            ),
             path("<int:pk>/preview/", view(self.preview_view), name="signatures_campaign_preview"),
             *super().get_urls(),
         ]
@@ -82,14 +102,34 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
         if not request.user.has_perm("signatures.view_signature"):
             raise PermissionDenied
         campaign = get_object_or_404(Campaign, pk=pk)
-        ctx = {
-            **self.admin_site.each_context(request),
-            "title": _("Dashboard: %s") % campaign.title,
-            "campaign": campaign,
-            "opts": self.opts,
-            "stats": dashboard.stats(campaign, sort=request.GET.get("sort", "count")),
-        }
-        return TemplateResponse(request, "admin/signatures/campaign/dashboard.html", ctx)
+        # Days, "today" and every time shown are the campaign's, and it says which.
+        with timezone.override(campaign.zone):
+            ctx = {
+                **self.admin_site.each_context(request),
+                "title": _("Dashboard: %s") % campaign.title,
+                "campaign": campaign,
+                "opts": self.opts,
+                "stats": dashboard.stats(campaign, sort=request.GET.get("sort", "count")),
+                "can_hand_in": can_hand_in(request.user),
+            }
+            return TemplateResponse(
+                request, "admin/signatures/campaign/dashboard.html", ctx
+            ).render()
+
+    def dashboard_csv(self, request: HttpRequest, pk: int, table: str) -> HttpResponseBase:
+        """One of the dashboard's tables as a CSV file (figures only, no personal data)."""
+        if not request.user.has_perm("signatures.view_signature"):
+            raise PermissionDenied
+        campaign = get_object_or_404(Campaign, pk=pk)
+        if table not in dashboard.TABLES:
+            raise Http404
+        header, rows = dashboard.table(campaign, table)
+        response = StreamingHttpResponse(
+            csv_stream(header, rows), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"{campaign.slug}-{table}-{timezone.localdate(timezone=campaign.zone)}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not self.has_view_permission(request):

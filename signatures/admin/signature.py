@@ -4,18 +4,27 @@ import logging
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import ActionLocation
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from petition_site.lib.addresses import canonical_email
 from signatures import counts, privacy
+from signatures.admin import page
 from signatures.admin.common import (
+    AgeFilter,
     BouncingFilter,
     CappedCountPaginator,
     DuplicateFilter,
@@ -24,10 +33,11 @@ from signatures.admin.common import (
     ReasonActionForm,
     SourceFilter,
     StaffConfirmedFilter,
+    UsedCountryFilter,
     reason,
     staff_id,
 )
-from signatures.models import Campaign, Signature
+from signatures.models import Campaign, Signature, email_domain
 from signatures.moderation import states as moderation
 from signatures.moderation.states import Action
 from signatures.signing import consent, services
@@ -48,7 +58,8 @@ def _moderate(
     for campaign in Campaign.objects.filter(pk__in=queryset.values("campaign_id")):
         counts.refresh(campaign)
     logger.info("%s: %s on %d signatures (%s)", request.user, action, moved, why)
-    modeladmin.message_user(request, _("%(n)d signatures changed.") % {"n": moved})
+    message = ngettext("%(n)d signature changed.", "%(n)d signatures changed.", moved)
+    modeladmin.message_user(request, message % {"n": moved})
 
 
 @admin.action(
@@ -103,11 +114,12 @@ def restore_signatures(modeladmin: Admin, request: HttpRequest, qs: Signatures) 
 def resend_confirmation(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
     sent = services.resend_confirmations(qs, staff_id(request))
     logger.info("%s: resent confirmation for %d signatures", request.user, sent)
-    modeladmin.message_user(
-        request,
-        _("Sent again to %(sent)d signers; the others are confirmed or had their share of mail.")
-        % {"sent": sent},
+    message = ngettext(
+        "Sent again to %(sent)d signer; the others are confirmed or had their share of mail.",
+        "Sent again to %(sent)d signers; the others are confirmed or had their share of mail.",
+        sent,
     )
+    modeladmin.message_user(request, message % {"sent": sent})
 
 
 @admin.action(
@@ -130,7 +142,8 @@ def export_personal_data(modeladmin: Admin, request: HttpRequest, qs: Signatures
 def erase_personal_data(modeladmin: Admin, request: HttpRequest, qs: Signatures) -> None:
     why = reason(request, "no reason given")
     erased = privacy.erase(qs.values_list("pk", flat=True), staff_id(request), f"Erased: {why}")
-    modeladmin.message_user(request, _("%(n)d signatures erased.") % {"n": erased})
+    message = ngettext("%(n)d signature erased.", "%(n)d signatures erased.", erased)
+    modeladmin.message_user(request, message % {"n": erased})
 
 
 class SignatureChangeForm(forms.ModelForm[Signature]):
@@ -149,31 +162,33 @@ class SignatureChangeForm(forms.ModelForm[Signature]):
 class SignatureAdmin(admin.ModelAdmin[Signature]):
     form = SignatureChangeForm
     list_display = [
-        "first_name",
-        "last_name",
+        "name",
+        "domain",
         "country",
         "state",
-        "created_at",
-        "confirmed_at",
-        "campaign",
+        "why_held",
+        "source",
+        "age",
     ]
     list_filter = [
         "campaign",
         "state",
         "hold_reason",
+        AgeFilter,
+        UsedCountryFilter,
         BouncingFilter,
         DuplicateFilter,
         StaffConfirmedFilter,
-        "country",
         "contact_opt_in",
-        "created_at",
         EmailDomainFilter,
         NetworkFilter,
         SourceFilter,
     ]
-    list_select_related = ["campaign"]
     search_fields = ["last_name"]  # see get_search_results
-    search_help_text = _("An exact e-mail address, or the start of a first or last name.")
+    search_help_text = _(
+        "An e-mail address, a domain (mailinator.com or @mailinator.com), "
+        "or the start of a given or family name."
+    )
     ordering = ["-created_at"]
     show_full_result_count = False
     paginator = CappedCountPaginator
@@ -233,6 +248,31 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         "duplicate_of",
     ]
 
+    @admin.display(description=_("Name"), ordering="last_name")
+    def name(self, signature: Signature) -> str:
+        return signature.full_name
+
+    @admin.display(description=_("E-mail domain"))
+    def domain(self, signature: Signature) -> SafeString:
+        domain = signature.email_canonical.rpartition("@")[2]
+        return format_html('<a href="?domain={}">{}</a>', domain, domain)
+
+    @admin.display(description=_("Why held"), ordering="hold_reason")
+    def why_held(self, signature: Signature) -> str:
+        if signature.hold_reason:
+            return signature.get_hold_reason_display()
+        return self.get_empty_value_display()
+
+    @admin.display(description=_("Signed"), ordering="created_at")
+    def age(self, signature: Signature) -> SafeString:
+        when = localtime(signature.created_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            when.isoformat(),
+            date_format(when, "DATETIME_FORMAT"),
+            _("%(time)s ago") % {"time": timesince(when, depth=1)},
+        )
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # signatures come from signers only
 
@@ -243,6 +283,47 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         if change and "country" in form.changed_data:
             moderation.change_country(obj.pk, obj.country.code, staff_id(request))
             counts.refresh(obj.campaign)
+
+    def get_urls(self) -> list[URLPattern]:
+        moderate = self.admin_site.admin_view(self.moderate_view)
+        return [
+            path("<int:pk>/moderate/", moderate, name="signatures_signature_moderate"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        signature = self.get_object(request, object_id)
+        if signature is not None:
+            can_change = self.has_change_permission(request, signature)
+            extra_context = {
+                **(extra_context or {}),
+                "decisions": page.decisions(signature) if can_change else [],
+                "history": page.history(signature),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def moderate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """One of the buttons on a signature's own page: its decision, then back to it."""
+        signature = get_object_or_404(Signature, pk=pk)
+        back = reverse("admin:signatures_signature_change", args=[pk])
+        if request.method != "POST" or not self.has_change_permission(request, signature):
+            return HttpResponseRedirect(back)
+        action = str(request.POST.get("action", ""))
+        if action not in {value for value, _label in page.decisions(signature)}:
+            self.message_user(request, _("That is no longer possible here."), messages.WARNING)
+        elif action == Action.CONFIRM and not reason(request):
+            self.message_user(
+                request, _("Give a reason to confirm without e-mail proof."), messages.ERROR
+            )
+        else:
+            _moderate(self, request, Signature.objects.filter(pk=pk), Action(action))
+        return HttpResponseRedirect(back)
 
     def has_personal_data_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("signatures.export_personal_data")
@@ -267,9 +348,13 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         term = search_term.strip()
         if not term:
             return queryset, False
-        # Both served by indexes: no scan of the table.
+        # Each served by an index: no scan of the table.
+        if term.startswith("@"):
+            return queryset.of_domain(term), False  # type: ignore[attr-defined]
         if "@" in term:
             return queryset.filter(email_canonical=canonical_email(term)), False
-        return queryset.filter(
-            Q(last_name__istartswith=term) | Q(first_name__istartswith=term)
-        ), False
+        names = Q(last_name__istartswith=term) | Q(first_name__istartswith=term)
+        if "." in term and " " not in term:  # mailinator.com, or a name such as "J.R."
+            domain = queryset.alias(domain=email_domain()).filter(domain=term.lower())
+            return queryset.filter(names) | domain, False
+        return queryset.filter(names), False

@@ -17,6 +17,7 @@ from signatures.models.signature import (
     Signature,
     SignatureQuerySet,
     due_now,
+    email_domain,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "Signature",
     "SignatureQuerySet",
     "due_now",
+    "email_domain",
 ]

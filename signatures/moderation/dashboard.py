@@ -1,28 +1,80 @@
-"""Figures for the staff dashboard of one campaign."""
+"""Figures for the staff dashboard of one campaign, in the campaign's time zone."""
 
+import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import StrIndex, Substr, TruncDate
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_countries import countries
 
 from signatures import counts
-from signatures.models import Campaign, Signature
+from signatures.models import Campaign, Signature, email_domain
 
-CHART_WIDTH, CHART_HEIGHT = 720, 200
+DAYS = 30
+# The chart: one row per day, the date at the start, its bar and its figure after.
+CHART_WIDTH, ROW_HEIGHT, LABEL_WIDTH, BAR_SPACE, AXIS_HEIGHT = 720, 20, 110, 520, 40
 
 
 @dataclass(frozen=True)
-class Bar:
+class Day:
     day: date
     count: int
-    x: float
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    code: str
+    name: str
+    count: int
+    share: float  # of all confirmed signatures, in per cent
+
+
+@dataclass(frozen=True)
+class Row:
+    day: date
+    count: int
     y: float
     width: float
-    height: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    rows: list[Row]
+    ticks: list[tuple[int, float]]  # (value, x) along the axis
+    width: int
+    height: int
+    bar_x: int
+
+
+def midnight(campaign: Campaign, now: datetime, days_ago: int = 0) -> datetime:
+    """The start of the day ``days_ago`` days before ``now``'s, in the campaign's time zone."""
+    local = timezone.localtime(now, campaign.zone).date() - timedelta(days=days_ago)
+    return datetime.combine(local, time(), tzinfo=campaign.zone)
+
+
+def _confirmed(campaign: Campaign) -> QuerySet[Signature]:
+    return Signature.objects.confirmed().filter(campaign=campaign)
+
+
+def figures(campaign: Campaign, now: datetime) -> dict[str, Any]:
+    """Confirmed signatures against the goal, today and in the last seven days."""
+    total = counts.refresh(campaign).total
+    # The seven calendar days up to today, today included.
+    recent = _confirmed(campaign).aggregate(
+        today=Count("pk", filter=Q(confirmed_at__gte=midnight(campaign, now))),
+        week=Count("pk", filter=Q(confirmed_at__gte=midnight(campaign, now, 6))),
+    )
+    goal = campaign.goal
+    return {
+        "total": total,
+        "goal": goal,
+        "of_goal": min(100.0, 100 * total / goal) if goal else 0.0,
+        "today": recent["today"],
+        "week": recent["week"],
+    }
 
 
 def by_state(campaign: Campaign) -> dict[str, int]:
@@ -31,12 +83,16 @@ def by_state(campaign: Campaign) -> dict[str, int]:
     return {str(label): found.get(value, 0) for value, label in Signature.State.choices}
 
 
-def by_country(campaign: Campaign, sort: str) -> list[tuple[str, str, int]]:
+def by_country(campaign: Campaign, sort: str = "count") -> list[CountryRow]:
     tally = counts.refresh(campaign)
-    rows = [(code, countries.name(code), n) for code, n in tally.by_country.items()]
+    total = sum(tally.by_country.values())
+    rows = [
+        CountryRow(code, str(countries.name(code)), n, 100 * n / total if total else 0.0)
+        for code, n in tally.by_country.items()
+    ]
     if sort == "name":
-        return sorted(rows, key=lambda row: row[1])
-    return sorted(rows, key=lambda row: (-row[2], row[1]))
+        return sorted(rows, key=lambda row: row.name)
+    return sorted(rows, key=lambda row: (-row.count, row.name))
 
 
 def by_source(campaign: Campaign) -> list[tuple[str, int, int]]:
@@ -51,27 +107,38 @@ def by_source(campaign: Campaign) -> list[tuple[str, int, int]]:
     return list(rows)
 
 
-def per_day(campaign: Campaign, days: int = 60) -> list[Bar]:
-    since = timezone.now() - timedelta(days=days)
+def confirmed_per_day(campaign: Campaign, now: datetime, days: int = DAYS) -> list[Day]:
+    """Signatures confirmed on each of the last ``days`` days (today last), counting now."""
     found = dict(
-        Signature.objects.filter(campaign=campaign, created_at__gte=since)
-        .annotate(day=TruncDate("created_at"))
+        _confirmed(campaign)
+        .filter(confirmed_at__gte=midnight(campaign, now, days - 1))
+        .annotate(day=TruncDate("confirmed_at", tzinfo=campaign.zone))
         .values_list("day")
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
-    if not found:
-        return []
-    first, last = min(found), timezone.now().date()
-    span = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    top = max(found.values())
-    width = CHART_WIDTH / len(span)
-    bars = []
-    for i, day in enumerate(span):
-        n = found.get(day, 0)
-        height = CHART_HEIGHT * n / top
-        bars.append(Bar(day, n, i * width, CHART_HEIGHT - height, max(width - 1, 1), height))
-    return bars
+    first = midnight(campaign, now, days - 1).date()
+    span = [first + timedelta(days=i) for i in range(days)]
+    return [Day(day, found.get(day, 0)) for day in span]
+
+
+def nice_step(top: int, ticks: int = 4) -> int:
+    """A round step (1, 2 or 5 times a power of ten) for about ``ticks`` ticks up to ``top``."""
+    rough = max(top / ticks, 1)
+    power = 10 ** math.floor(math.log10(rough))
+    return int(next(m * power for m in (1, 2, 5, 10) if m * power >= rough))
+
+
+def chart(days: list[Day]) -> Chart:
+    step = nice_step(max((d.count for d in days), default=0))
+    top = step * max(1, math.ceil(max((d.count for d in days), default=0) / step))
+    scale = BAR_SPACE / top
+    rows = [
+        Row(d.day, d.count, AXIS_HEIGHT + i * ROW_HEIGHT, d.count * scale)
+        for i, d in enumerate(days)
+    ]
+    ticks = [(v, LABEL_WIDTH + v * scale) for v in range(0, top + 1, step)]
+    return Chart(rows, ticks, CHART_WIDTH, AXIS_HEIGHT + len(rows) * ROW_HEIGHT, LABEL_WIDTH)
 
 
 def _last_hour(campaign: Campaign) -> QuerySet[Signature]:
@@ -81,10 +148,9 @@ def _last_hour(campaign: Campaign) -> QuerySet[Signature]:
 
 
 def top_domains(campaign: Campaign, limit: int = 10) -> list[tuple[str, int]]:
-    domain = Substr("email_canonical", StrIndex("email_canonical", Value("@")) + 1)
     rows = (
         _last_hour(campaign)
-        .annotate(domain=domain)
+        .annotate(domain=email_domain())
         .values_list("domain")
         .annotate(n=Count("pk"))
         .order_by("-n", "domain")
@@ -106,13 +172,39 @@ def top_networks(campaign: Campaign, limit: int = 10) -> list[tuple[str, int]]:
 
 
 def stats(campaign: Campaign, sort: str = "count") -> dict[str, Any]:
+    now = timezone.now()
+    per_day = confirmed_per_day(campaign, now)
     return {
+        "figures": figures(campaign, now),
         "by_state": by_state(campaign),
         "by_country": by_country(campaign, sort),
         "by_source": by_source(campaign),
-        "per_day": per_day(campaign),
-        "chart_width": CHART_WIDTH,
-        "chart_height": CHART_HEIGHT,
+        "per_day": per_day,
+        "chart": chart(per_day),
         "top_domains": top_domains(campaign),
         "top_networks": top_networks(campaign),
     }
+
+
+TABLES = ["countries", "days", "states", "sources"]
+
+
+def table(campaign: Campaign, name: str) -> tuple[list[str], list[list[object]]]:
+    """One table of the dashboard as (header, rows), for its CSV download."""
+    match name:
+        case "countries":
+            header = ["country_code", "country", "confirmed", "share_percent"]
+            return header, [
+                [r.code, r.name, r.count, round(r.share, 2)] for r in by_country(campaign)
+            ]
+        case "days":
+            days = confirmed_per_day(campaign, timezone.now())
+            return [f"day ({campaign.time_zone})", "confirmed"], [
+                [d.day.isoformat(), d.count] for d in days
+            ]
+        case "states":
+            return ["state", "signatures"], [[k, v] for k, v in by_state(campaign).items()]
+        case "sources":
+            rows = [[s or "(untagged)", n, c] for s, n, c in by_source(campaign)]
+            return ["source", "signed", "confirmed"], rows
+    raise KeyError(name)

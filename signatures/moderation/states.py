@@ -149,7 +149,7 @@ def invalidation_queryset(invalidation: Invalidation) -> SignatureQuerySet:
     if invalidation.name_pattern:
         # The full name as staff see it, "Given Family", so "Mickey Mouse" matches.
         full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())
-        qs = qs.alias(full_name=full_name).filter(full_name__iregex=invalidation.name_pattern)
+        qs = qs.alias(shown_name=full_name).filter(shown_name__iregex=invalidation.name_pattern)
     return qs
 
 

@@ -6,6 +6,8 @@ calls ``sync`` again: it grants only permissions that exist at that point of
 the migration history, so earlier migrations keep working on a new database.
 """
 
+from typing import Any
+
 from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 
@@ -16,7 +18,6 @@ MODERATORS = [
     ("signatures", "view_invalidation"),
     ("signatures", "add_invalidation"),
     ("signatures", "change_invalidation"),
-    ("django_tasks_database", "view_dbtaskresult"),
 ]
 ORGANISERS = [
     *MODERATORS,
@@ -29,8 +30,15 @@ ORGANISERS = [
 ROLES = {"Moderators": MODERATORS, "Organisers": ORGANISERS}
 
 
+def can_hand_in(user: Any) -> bool:
+    """Whether ``user`` may open the hand-in batches: links to them are shown only then."""
+    return bool(
+        user.has_perm("signatures.export_signatures") and user.has_perm("signatures.view_batch")
+    )
+
+
 def sync(apps: Apps) -> None:
-    """Make the groups and grant each the permissions of its role that exist yet."""
+    """Make the groups and give each exactly the permissions of its role that exist yet."""
     # Permissions are normally made after migrate; the groups need them now.
     for app_config in apps.get_app_configs():
         # create_permissions skips an app whose models module is unset.
@@ -41,8 +49,11 @@ def sync(apps: Apps) -> None:
     permission_model = apps.get_model("auth", "Permission")
     for name, codes in ROLES.items():
         group, _created = group_model._default_manager.get_or_create(name=name)
-        for app_label, codename in codes:
-            found = permission_model._default_manager.filter(
+        granted = [
+            permission
+            for app_label, codename in codes
+            for permission in permission_model._default_manager.filter(
                 content_type__app_label=app_label, codename=codename
             )
-            group.permissions.add(*found)
+        ]
+        group.permissions.set(granted)

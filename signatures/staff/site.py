@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from signatures.staff import lockout
+from signatures.staff import home, lockout
 from signatures.staff.accounts import is_verified
 from signatures.staff.usernames import normalise_username
 
@@ -65,6 +66,12 @@ class StaffAdminSite(admin.AdminSite):
         if settings.STAFF_REQUIRE_2FA or user_has_device(user):
             return is_verified(user)
         return True
+
+    def index(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        """The home page opens with what waits, per campaign."""
+        return super().index(request, {**(extra_context or {}), "queue": home.queue(request)})
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         return [path("two-factor/", self.two_factor, name="two_factor"), *super().get_urls()]

@@ -133,7 +133,7 @@ def test_a_corrected_address_gets_the_mail_and_the_signature_moves_to_it(
     signature = Signature.objects.get()
     assert (signature.email, signature.email_canonical) == ("ada@gmail.com", "ada@gmail.com")
     assert [m.to for m in mail.outbox] == [["ada@gmial.com"], ["ada@gmail.com"]]
-    link = found(r"(/en/test-action/confirm/[^/\s]+/)", mail.outbox[1].body)
+    link = found(r"(/en/test-action/confirm/[^/\s]+/)", str(mail.outbox[1].body))
     client.post(link)
     assert Signature.objects.get().state == Signature.State.CONFIRMED
     assert "ada@gmail.com" in client.get(response["Location"]).content.decode()
