@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 
 def _in_admin(request: HttpRequest) -> bool:
-    return request.path.startswith("/" + settings.ADMIN_URL) and request.user.is_authenticated
+    user = getattr(request, "user", None)  # unset when refused before authentication
+    return request.path.startswith("/" + settings.ADMIN_URL) and bool(user and user.is_staff)
 
 
 def _admin_refusal(request: HttpRequest, status: int, title: str, explanation: str) -> HttpResponse:

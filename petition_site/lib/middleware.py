@@ -9,6 +9,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.urls import get_resolver
 from django.utils.csp import build_policy
 from django.utils.module_loading import import_string
 
@@ -64,8 +65,7 @@ class HealthCheckMiddleware:
 
 
 class MalformedBodyMiddleware:
-    """A form body in an encoding we cannot read, or a query with a NUL, gets 400 and one
-    log line, never a 500.
+    """A form body in an encoding we cannot read gets 400 and one log line, never a 500.
 
     Django refuses urlencoded bodies that are not UTF-8, and an unknown
     charset or a broken multipart body fails deeper down; each would
@@ -76,9 +76,6 @@ class MalformedBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
-            # No database stores or compares a NUL: no query can mean one.
-            return self.refuse(request, "a NUL character in the query")
         if request.method == "POST":
             try:
                 request.POST  # noqa: B018 (parsed here, once, so a failure is ours to answer)
@@ -95,6 +92,32 @@ class MalformedBodyMiddleware:
             status=400,
             content_type="text/html; charset=utf-8",
         )
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response
+
+
+class NulQueryMiddleware:
+    """A query with a NUL gets the site's 400 page and one log line, never a 500.
+
+    No database stores or compares a NUL: no query can mean one. It runs
+    after authentication, so the URLconf's 400 handler knows who asks (staff
+    get the admin's look).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not any(
+            "\x00" in text for key, values in request.GET.lists() for text in (key, *values)
+        ):
+            return self.get_response(request)
+        why = "a NUL character in the query"
+        logger.warning(
+            "Refused an unreadable %s request on %s: %s", request.method, request.path, why
+        )
+        handler = get_resolver().resolve_error_handler(400)
+        response: HttpResponse = handler(request, BadRequest(why))
         response._has_been_logged = True  # type: ignore[attr-defined]
         return response
 

@@ -6,6 +6,7 @@ from signatures import counts
 from signatures.models import Invalidation, Signature
 from signatures.moderation import invalidations
 from signatures.moderation import states as moderation
+from tests import factories
 
 
 @pytest.fixture
@@ -164,3 +165,51 @@ def test_a_stored_pattern_that_does_not_run_breaks_no_page(client, moderator, ca
     page = client.get(reverse("admin:signatures_invalidation_change", args=[broken.pk]))
     assert page.status_code == 200
     assert b"The name pattern does not run." in page.content
+
+
+def test_the_name_pattern_matches_the_full_name_as_shown(client, moderator, campaign):
+    mouse = factories.signature(campaign, first_name="Mickey", last_name="Mouse")
+    factories.signature(campaign, first_name="Mickey", last_name="Rourke")
+    factories.signature(campaign, first_name="Minnie", last_name="Mouse")
+    client.force_login(moderator)
+
+    draft = create_draft(client, campaign, name_pattern="mickey mouse")
+
+    assert list(moderation.invalidation_queryset(draft)) == [mouse]
+
+
+def test_the_preview_lists_the_first_fifty_matches_with_name_domain_country_and_time(
+    client, moderator, campaign, make_signatures
+):
+    bots = make_signatures(55, domain="bots.example", country="FR")
+    make_signatures(2)
+    client.force_login(moderator)
+    draft = create_draft(client, campaign, email_domain="bots.example")
+
+    html = client.get(
+        reverse("admin:signatures_invalidation_change", args=[draft.pk])
+    ).content.decode()
+
+    assert "55 signatures match; the first 50:" in html
+    table = html[
+        html.index('<table class="preview">') : html.index(
+            "</table>", html.index('<table class="preview">')
+        )
+    ]
+    assert table.count("<tr>") == 51  # a header and fifty rows
+    first = bots[0]
+    assert f"<td>{first.full_name}</td><td>bots.example</td><td>France</td>" in table
+    assert bots[50].full_name not in table
+    assert Signature.objects.filter(state="confirmed").count() == 57  # nothing moved yet
+
+
+def test_a_single_match_is_counted_in_the_singular(client, moderator, campaign, make_signatures):
+    make_signatures(1, domain="lonely.example")
+    client.force_login(moderator)
+    draft = create_draft(client, campaign, email_domain="lonely.example")
+
+    html = client.get(
+        reverse("admin:signatures_invalidation_change", args=[draft.pk])
+    ).content.decode()
+
+    assert "1 signature matches." in html

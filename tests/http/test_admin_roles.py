@@ -45,3 +45,53 @@ def test_admin_path_comes_from_settings(settings):
         reload(petition_site.urls)
         clear_url_caches()
     assert reverse("admin:index") == "/admin/"
+
+
+def test_a_moderator_sees_no_link_to_the_hand_in_batches(client, moderator, campaign):
+    client.force_login(moderator)
+    batches = reverse("admin:signatures_batch_campaign", args=[campaign.pk])
+
+    for page in [
+        reverse("admin:index"),
+        reverse("admin:signatures_campaign_changelist"),
+        reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]),
+    ]:
+        html = client.get(page).content.decode()
+        assert batches not in html, page
+        assert "Hand-in batches" not in html, page
+
+
+def test_an_organiser_finds_the_hand_in_batches_from_the_campaign_row(client, organiser, campaign):
+    client.force_login(organiser)
+    html = client.get(reverse("admin:signatures_campaign_changelist")).content.decode()
+
+    assert reverse("admin:signatures_batch_campaign", args=[campaign.pk]) in html
+    assert reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]) in html
+
+
+def test_a_refused_page_keeps_the_admin_look_and_a_way_back(client, moderator, campaign):
+    client.force_login(moderator)
+
+    response = client.get(reverse("admin:signatures_batch_campaign", args=[campaign.pk]))
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Not part of your role" in html
+    assert f'<a href="{reverse("admin:index")}">Back to the staff home</a>' in html
+    assert 'id="site-name"' in html  # the admin's header
+
+
+def test_a_malformed_admin_request_gets_a_400_in_the_admin_look(client, moderator):
+    client.force_login(moderator)
+
+    response = client.get(reverse("admin:signatures_signature_changelist") + "?q=%00")
+
+    assert response.status_code == 400
+    assert b"Back to the staff home" in response.content
+
+
+def test_the_public_site_keeps_its_own_refusal_pages(client, campaign):
+    response = client.get("/en/no-such-campaign/")
+
+    assert response.status_code == 404
+    assert b"Back to the staff home" not in response.content

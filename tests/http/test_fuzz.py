@@ -106,6 +106,7 @@ def fill(route: str, site: dict) -> str:
         "content_type_id": ContentType.objects.get_for_model(Signature).pk,
         "app_label": "signatures",
         "url": "nothing-here/",
+        "table": "countries",
     }
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), route)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), path)
