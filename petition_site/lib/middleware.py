@@ -116,8 +116,9 @@ class NulQueryMiddleware:
         logger.warning(
             "Refused an unreadable %s request on %s: %s", request.method, request.path, why
         )
-        handler = get_resolver().resolve_error_handler(400)
-        response: HttpResponse = handler(request, BadRequest(why))
+        handler: Callable[[HttpRequest, Exception], HttpResponse]
+        handler = get_resolver().resolve_error_handler(400)  # type: ignore[assignment]
+        response = handler(request, BadRequest(why))
         response._has_been_logged = True  # type: ignore[attr-defined]
         return response
 
