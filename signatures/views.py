@@ -20,7 +20,7 @@ from petition_site.lib.csrf import partner_form, partner_origin
 from petition_site.lib.negotiation import gzip_page, same_in_every_language
 from signatures import counts, tokens
 from signatures.models import Campaign
-from signatures.signing import abuse, pages, services, sources
+from signatures.signing import abuse, pages, services, share, sources
 from signatures.signing.forms import AddressForm, DetailsForm, SignatureForm
 
 logger = logging.getLogger(__name__)
@@ -145,6 +145,18 @@ def countries_json(request: HttpRequest, slug: str) -> JsonResponse:
     return _public_json(
         {"campaign": campaign.slug, "count": tally.total, "countries": tally.by_country}
     )
+
+
+@require_GET
+def share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The picture a shared link shows, in the page's language."""
+    campaign = pages.find_campaign(slug)
+    language = get_language()
+    response = HttpResponse(
+        share.picture(campaign.text(language), language), content_type="image/png"
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @never_cache

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.csp import CSP
@@ -65,7 +64,7 @@ def campaign_context(
         "progress": progress,
         "is_open": is_open,
         "canonical_url": settings.SITE_URL + campaign.get_absolute_url(),
-        "share_image": settings.SITE_URL + static("img/share.png"),
+        "share_image": settings.SITE_URL + reverse("signatures:share_image", args=[campaign.slug]),
     }
 
 

@@ -82,7 +82,7 @@ def test_share_tags_and_canonical_url(client, db):
     assert '<link rel="canonical" href="https://petition.example.org/de/assange/">' in html
     title = "Die USA müssen die Anklage gegen Julian Assange fallen lassen"
     assert f'<meta property="og:title" content="{title}">' in html
-    assert 'content="https://petition.example.org/static/img/share.png"' in html
+    assert 'content="https://petition.example.org/de/assange/share.png"' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
