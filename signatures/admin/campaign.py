@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -27,11 +28,28 @@ class CampaignTranslationInline(admin.StackedInline[CampaignTranslation, Campaig
     verbose_name_plural = _("Translations (blank fields show the original text)")
 
 
+class PauseForm(forms.ModelForm[Campaign]):
+    """A row's "paused" box, named for screen readers by its campaign."""
+
+    class Meta:
+        model = Campaign
+        fields = ["paused"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label = _("Pause signing: %(title)s") % {"title": self.instance.title}
+        self.fields["paused"].widget.attrs["aria-label"] = label
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin[Campaign]):
     inlines = [CampaignTranslationInline]
     list_display = ["title", "slug", "opens_at", "closes_at", "paused"]
     list_editable = ["paused"]
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> type[PauseForm]:
+        return PauseForm
+
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "language", "goal"]}),
