@@ -57,6 +57,26 @@ def test_form_with_errors(site, assange, open_page, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_typo_question_and_the_thanks_page_with_its_address(site, assange, open_page, language):
+    page = open_page()  # axe-core runs as a script; the form works without one too
+    page.goto(f"{site}/{language}/{assange.slug}/")
+    page.locator("#id_first_name").fill("Ada")
+    page.locator("#id_last_name").fill("Lovelace")
+    page.locator("#id_email").fill("ada@gmial.com")
+    page.locator("#id_country").select_option("GB")
+    page.locator("#id_consent").check()
+    page.locator(".sign-form button[type=submit]").click()
+    page.locator("#email-use").wait_for()
+    assert_accessible(page)
+
+    page.locator("#email-use").check()
+    page.locator(".sign-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/thanks/$"))
+    assert page.locator("strong[dir=ltr]").inner_text() == "ada@gmail.com"
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_thank_you_privacy_embedded_and_missing_pages(site, assange, open_page, language):
     page = open_page()
     for path in [
@@ -101,5 +121,5 @@ def test_dashboard(site, make_campaign, open_page, organiser):
     page = open_page()
     sign_in(page, site, organiser)
     page.goto(site + reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]))
-    page.get_by_role("heading", name="Signatures per day").wait_for()
+    page.get_by_role("heading", name="Signatures confirmed per day").wait_for()
     assert_accessible(page)

@@ -5,7 +5,7 @@ import io
 
 from django.urls import reverse
 
-from signatures.models import Signature
+from signatures.models import Invalidation, Signature
 from signatures.signing import services
 from signatures.signing.services import SignatureData
 from tests import factories
@@ -49,7 +49,15 @@ def test_the_staff_guide_shows_the_screens_staff_use_as_they_are(
     campaign = make_campaign()
     for country in ["DE", "DE", "FR", "ES"]:
         factories.signature(campaign, country=country)
-    factories.signature(campaign, Signature.State.HELD, country="DE")
+    held = factories.signature(campaign, Signature.State.HELD, country="DE")
+    for i in range(12):  # a burst of throwaway addresses, as the queue reports it
+        factories.signature(
+            campaign, Signature.State.PENDING, domain="mailinator.com", ip=f"198.51.100.{i}"
+        )
+    factories.signature(campaign, first_name="Mickey", last_name="Mouse", country="FR")
+    draft = Invalidation.objects.create(
+        campaign=campaign, reason="joke names", name_pattern="mickey mouse", created_by=organiser
+    )
     page = open_page(width=1366, height=900)
     sign_in(page, site, organiser)
     GUIDE_IMAGES.mkdir(exist_ok=True)
@@ -57,6 +65,8 @@ def test_the_staff_guide_shows_the_screens_staff_use_as_they_are(
     screens = {
         "admin-home": reverse("admin:index"),
         "signatures": reverse("admin:signatures_signature_changelist"),
+        "signature-page": reverse("admin:signatures_signature_change", args=[held.pk]),
+        "invalidation-preview": reverse("admin:signatures_invalidation_change", args=[draft.pk]),
         "dashboard": reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]),
         "batches": reverse("admin:signatures_batch_campaign", args=[campaign.pk]),
     }

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from signatures import tokens
 from signatures.models import Campaign, Signature
 from signatures.signing import services
 from signatures.signing.services import SignatureData
+from tests import factories
+from tests.helpers import form_started
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -47,8 +50,25 @@ def public_pages(client, language: str) -> dict[str, bytes]:
         "not found": client.get(f"/{language}/no-such-page/"),
         "embeddable form": client.get(f"{base}/embed/"),
         "embedded thanks": client.get(f"{base}/embed/thanks/"),
+        "an address that looks mistyped": client.post(
+            f"{base}/", {"email": "typo.person@gmial.com", "first_name": "Ada"}
+        ),
     }
+    signed_here = client.post(f"{base}/", sign_form(language), follow=True)
+    pages["thanks with the address"] = signed_here
+    client.cookies.clear()
     return {name: response.content for name, response in pages.items()}
+
+
+def sign_form(language: str) -> dict[str, str]:
+    return {
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "email": f"grace.{language}@example.org",
+        "country": "US",
+        "consent": "on",
+        "started": form_started(),
+    }
 
 
 def signed(language: str) -> int:
@@ -63,18 +83,15 @@ def signed(language: str) -> int:
     return services.sign(campaign, data, language=language, network="").signature_id
 
 
-def test_every_public_page_in_every_language_is_valid_and_speaks_its_declared_language(
-    client, db, vnu, tmp_path
-):
+def problems_in(vnu: list[str], tmp_path: Path, pages: dict[str, bytes]) -> list[str]:
+    """What the checker finds wrong in each page, named by the page."""
     files = {}
-    for language in LANGUAGES:
-        for name, html in public_pages(client, language).items():
-            path = tmp_path / f"{language}-{name.replace(' ', '-')}.html"
-            path.write_bytes(html)
-            files[path.as_uri()] = f"/{language}/: {name}"
-
+    for name, html in pages.items():
+        path = tmp_path / f"{name.replace(' ', '-').replace('/', '')}.html"
+        path.write_bytes(html)
+        files[path.name] = name
     result = subprocess.run(
-        [*vnu, *(str(tmp_path / Path(uri).name) for uri in files)],
+        [*vnu, *(str(tmp_path / filename) for filename in files)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -84,10 +101,43 @@ def test_every_public_page_in_every_language_is_valid_and_speaks_its_declared_la
     messages = json.loads(result.stderr)["messages"]
     # Errors and warnings, language mismatches among them ("This document
     # appears to be written in ..."); "info" notes are advice, not faults.
-    problems = [
-        f"{files.get(m.get('url', ''), m.get('url'))}: {m['message']}"
+    return [
+        f"{files.get(Path(m.get('url', '')).name, m.get('url'))}: {m['message']}"
         for m in messages
         if m["type"] == "error" or m.get("subType") == "warning"
     ]
-    assert problems == []
-    assert len(files) == 14 * len(LANGUAGES)
+
+
+def test_every_public_page_in_every_language_is_valid_and_speaks_its_declared_language(
+    client, db, vnu, tmp_path
+):
+    pages = {
+        f"/{language}/: {name}": html
+        for language in LANGUAGES
+        for name, html in public_pages(client, language).items()
+    }
+
+    problems = problems_in(vnu, tmp_path, pages)
+    assert problems == [], "\n".join(problems)
+    assert len(pages) == 16 * len(LANGUAGES)
+
+
+def test_the_dashboard_and_the_hand_in_pages_are_valid(client, db, vnu, tmp_path, organiser):
+    campaign = Campaign.objects.get(slug="assange")
+    campaign.sender_organisation, campaign.sender_contact = "Free Press", "office@freepress.org"
+    campaign.save()
+    for language in LANGUAGES:
+        services.confirm_signature(signed(language))
+    batch = factories.batch(campaign, "GB", organiser)
+    client.force_login(organiser)
+    staff = {
+        "dashboard": reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]),
+        "hand-in page": reverse("admin:signatures_batch_campaign", args=[campaign.pk]),
+        "batch list": reverse("admin:signatures_batch_changelist"),
+        "batch page": reverse("admin:signatures_batch_change", args=[batch.pk]),
+    }
+
+    pages = {name: client.get(path).content for name, path in staff.items()}
+
+    problems = problems_in(vnu, tmp_path, pages)
+    assert problems == [], "\n".join(problems)
