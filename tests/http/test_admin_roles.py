@@ -95,3 +95,11 @@ def test_the_public_site_keeps_its_own_refusal_pages(client, campaign):
 
     assert response.status_code == 404
     assert b"Back to the staff home" not in response.content
+
+
+def test_every_staff_page_says_which_time_zone_its_times_are_in(client, moderator, campaign):
+    client.force_login(moderator)
+
+    html = client.get(reverse("admin:signatures_signature_changelist")).content.decode()
+
+    assert "Times are shown in UTC." in html
