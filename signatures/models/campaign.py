@@ -29,39 +29,58 @@ PLACEHOLDER_CONTACT = re.compile(
 
 
 class Campaign(models.Model):
-    slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=200)
-    lead = models.TextField(blank=True)
-    body = models.TextField(blank=True, help_text=_("Paragraphs separated by a blank line."))
-    call_to_action = models.TextField(blank=True)
-    petition_text = models.TextField(help_text=_("What supporters sign."))
-    target = models.CharField(max_length=200)
-    salutation = models.CharField(max_length=200)
-    hand_in_note = models.TextField(blank=True)
-    goal = models.PositiveIntegerField(default=10000)
-    opens_at = models.DateTimeField(default=timezone.now)
-    closes_at = models.DateTimeField(null=True, blank=True)
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    slug = models.SlugField(
+        _("web address"), unique=True, help_text=_("The campaign's address: /en/<this>/.")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.TextField(_("lead paragraph"), blank=True)
+    body = models.TextField(
+        _("the case"), blank=True, help_text=_("Paragraphs separated by a blank line.")
+    )
+    call_to_action = models.TextField(_("call to action"), blank=True)
+    petition_text = models.TextField(_("petition text"), help_text=_("What supporters sign."))
+    target = models.CharField(_("addressed to"), max_length=200)
+    salutation = models.CharField(_("salutation"), max_length=200)
+    hand_in_note = models.TextField(_("note on the hand-in"), blank=True)
+    goal = models.PositiveIntegerField(_("goal (signatures)"), default=10000)
+    opens_at = models.DateTimeField(_("opens"), default=timezone.now)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    language = models.CharField(
+        _("original language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
     requires_confirmation = models.BooleanField(
-        default=True, help_text=_("Signatures count only after the e-mail link is used.")
+        _("confirm by e-mail"),
+        default=True,
+        help_text=_("Signatures count only after the e-mail link is used."),
     )
     paused = models.BooleanField(
-        default=False, help_text=_("Stop taking signatures for now, e.g. during an attack.")
+        _("paused"),
+        default=False,
+        help_text=_("Stop taking signatures for now, e.g. during an attack."),
     )
     pause_message = models.TextField(
-        blank=True, help_text=_("Shown instead of the form while signing is paused.")
+        _("message while paused"),
+        blank=True,
+        help_text=_("Shown instead of the form while signing is paused."),
     )
     # Who hands the petition in: named in the cover letter and as the PDF's author.
     sender_organisation = models.CharField(
-        max_length=200, blank=True, help_text=_("Blank: the HANDIN_ORGANISATION setting.")
+        _("sending organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Blank: the organisation named in the site's settings."),
     )
     sender_contact = models.CharField(
-        max_length=300, blank=True, help_text=_("Address or e-mail for the embassy's reply.")
+        _("reply address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Address or e-mail for the embassy's reply."),
     )
     sender_signatory = models.CharField(
-        max_length=200, blank=True, help_text=_("Who signs the cover letter.")
+        _("signed by"), max_length=200, blank=True, help_text=_("Who signs the cover letter.")
     )
     proof_of_work = models.BooleanField(
+        _("puzzle against floods"),
         default=False,
         help_text=_(
             "During a flood: signers' browsers solve a small puzzle (ALTCHA, no third party). "
@@ -189,9 +208,9 @@ class CampaignTranslation(models.Model):
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="translations")
     language = models.CharField(max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(max_length=200, blank=True)
-    lead = models.TextField(blank=True)
+    lead = models.TextField(_("lead paragraph"), blank=True)
     body = models.TextField(blank=True)
-    call_to_action = models.TextField(blank=True)
+    call_to_action = models.TextField(_("call to action"), blank=True)
     petition_text = models.TextField(blank=True)
     target = models.CharField(
         max_length=200,
@@ -199,7 +218,7 @@ class CampaignTranslation(models.Model):
         help_text=_("The addressee as the letter names them in this language."),
     )
     salutation = models.CharField(max_length=200, blank=True)
-    hand_in_note = models.TextField(blank=True)
+    hand_in_note = models.TextField(_("note on the hand-in"), blank=True)
     pause_message = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -109,7 +109,7 @@ class Signature(models.Model):
         max_length=100,
         blank=True,
         editable=False,
-        help_text=_("The partner site or campaign tag it came from (signatures.signing.sources)."),
+        help_text=_("The partner site or campaign link it came from."),
     )
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
     hold_reason = models.CharField(
