@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.campaign, name="campaign"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/share.png", views.share_image, name="share_image"),
+    path("<slug:slug>/sheet.pdf", views.collection_sheet, name="collection_sheet"),
     path("<slug:slug>/embed/", views.embed, name="embed"),
     path("<slug:slug>/embed/thanks/", views.embed_thanks, name="embed_thanks"),
     path("<slug:slug>/altcha/", views.altcha_challenge, name="altcha"),

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from petition_site.lib.csrf import partner_form, partner_origin
 from petition_site.lib.negotiation import gzip_page, same_in_every_language
 from signatures import counts, tokens
 from signatures.models import Campaign
-from signatures.signing import abuse, pages, services, share, sources
+from signatures.signing import abuse, pages, services, share, sheets, sources
 from signatures.signing.forms import AddressForm, DetailsForm, SignatureForm
 
 logger = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
     thanks = _after_signing(request, campaign, embedded=embedded)
     if form.is_bot():
         logger.info("Dropped a submission that filled the honeypot for %s", campaign.slug)
-        _remember_address(thanks, campaign, str(uuid.uuid4()), form.cleaned_data["email"])
+        pages.remember_address(thanks, campaign, str(uuid.uuid4()), form.cleaned_data["email"])
         return thanks
     seconds = form.fill_seconds()
     partner = partner_origin(request)
@@ -102,7 +101,7 @@ def _sign(request: HttpRequest, campaign: Campaign, *, embedded: bool) -> HttpRe
         network=screen.network_hash,
         hold=screen.hold_reason(),
     )
-    _remember_address(thanks, campaign, result.reference, data["email"])
+    pages.remember_address(thanks, campaign, result.reference, data["email"])
     return thanks
 
 
@@ -161,6 +160,20 @@ def share_image(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_GET
+def collection_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """A printable sheet to collect signatures offline, with a code of its own."""
+    campaign = pages.find_campaign(slug)
+    if abuse.sheets_limited(request):
+        return rate_limited(request)
+    code = sheets.new_code()
+    response = HttpResponse(sheets.sheet_pdf(campaign, get_language(), code), "application/pdf")
+    filename = f"{campaign.slug}-sheet-{code}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_GET
 def form_start(request: HttpRequest, slug: str) -> JsonResponse:
     """A start token of one's own, fetched by the page's script when a person begins.
 
@@ -178,43 +191,12 @@ def altcha_challenge(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(abuse.new_puzzle())
 
 
-SIGNED_COOKIE, SIGNED_SALT = "signed", "signatures.thanks"
-
-
-def _remember_address(
-    response: HttpResponse, campaign: Campaign, reference: str, address: str
-) -> None:
-    """The thanks page shows the address the mail went to, and may correct it."""
-    value = signing.dumps([campaign.slug, reference, address], salt=SIGNED_SALT)
-    response.set_cookie(
-        SIGNED_COOKIE,
-        value,
-        max_age=services.CORRECTION_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def _signed_as(request: HttpRequest, campaign: Campaign) -> tuple[str, str] | None:
-    """(reference, address) this browser just signed ``campaign`` with, if any."""
-    try:
-        slug, reference, address = signing.loads(
-            request.COOKIES.get(SIGNED_COOKIE, ""),
-            salt=SIGNED_SALT,
-            max_age=services.CORRECTION_SECONDS,
-        )
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    return (str(reference), str(address)) if slug == campaign.slug else None
-
-
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     """Thanks, the address the mail went to, and a way to send it again or correct it."""
     campaign = pages.find_campaign(slug)
-    signed = _signed_as(request, campaign)
+    signed = pages.signed_as(request, campaign)
     address = signed[1] if signed else ""
     form = AddressForm()
     if request.method == "POST" and signed is not None:
@@ -234,7 +216,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
             response = redirect(
                 reverse("signatures:thanks", args=[campaign.slug]) + f"?sent={done}"
             )
-            _remember_address(response, campaign, reference, new)
+            pages.remember_address(response, campaign, reference, new)
             return response
     elif request.method == "POST":
         return redirect("signatures:thanks", campaign.slug)
@@ -365,6 +347,7 @@ Disallow: /*/confirm/
 Disallow: /*/withdraw/
 Disallow: /*/thanks/
 Disallow: /*/withdrawn/
+Disallow: /*/sheet.pdf
 Disallow: /{admin}
 """
 

@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -91,10 +91,11 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
             if hand_in:
                 links.append((_("Hand-in batches"), "admin:signatures_batch_campaign"))
             links.append((_("Preview"), "admin:signatures_campaign_preview"))
+            urls = [(reverse(name, args=[campaign.pk]), label) for label, name in links]
+            with translation.override(campaign.language):
+                sheet = reverse("signatures:collection_sheet", args=[campaign.slug])
             return format_html_join(
-                " · ",
-                '<a href="{}">{}</a>',
-                ((reverse(name, args=[campaign.pk]), label) for label, name in links),
+                " · ", '<a href="{}">{}</a>', [*urls, (sheet, _("Collection sheet"))]
             )
 
         return [*self.list_display, pages]

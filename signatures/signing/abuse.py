@@ -124,6 +124,30 @@ def mail_requests_limited(request: HttpRequest, canonical_email: str) -> bool:
         return False
 
 
+# Each sheet is a PDF drawn on request: enough for a section printing for its
+# volunteers, not for a script that wants to keep the site busy.
+SHEETS_PER_HOUR = "30/h"
+
+
+def sheets_limited(request: HttpRequest) -> bool:
+    """Past the limit on collection sheets per client network; without the cache, not."""
+    if not settings.RATELIMIT_ENABLE:
+        return False
+    network = client_network(client_ip(request)) or "unknown"
+    try:
+        return bool(
+            is_ratelimited(
+                request,
+                "collection-sheet",
+                key=lambda _group, _request: network,
+                rate=SHEETS_PER_HOUR,
+                increment=True,
+            )
+        )
+    except CacheUnavailable:
+        return False
+
+
 def check_fill_time(seconds: float) -> HoldReason:
     """Autofill makes a person fast, but faster than this is held for a look."""
     return HoldReason.FAST if seconds < settings.SIGN_MIN_FILL_SECONDS else HoldReason.NONE

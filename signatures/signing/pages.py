@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,6 +26,7 @@ from django.utils.translation import get_language
 from petition_site.lib.negotiation import accepts
 from signatures import counts
 from signatures.models import Campaign
+from signatures.signing import services
 from signatures.signing.forms import SignatureForm
 from signatures.tokens import page_started_token
 
@@ -152,3 +154,34 @@ def frameable_by_partners(response: HttpResponse) -> HttpResponse:
     response._csp_config = settings.SECURE_CSP | {"frame-ancestors": ancestors}  # type: ignore[attr-defined]
     response.xframe_options_exempt = True
     return response
+
+
+SIGNED_COOKIE, SIGNED_SALT = "signed", "signatures.thanks"
+
+
+def remember_address(
+    response: HttpResponse, campaign: Campaign, reference: str, address: str
+) -> None:
+    """The thanks page shows the address the mail went to, and may correct it."""
+    value = signing.dumps([campaign.slug, reference, address], salt=SIGNED_SALT)
+    response.set_cookie(
+        SIGNED_COOKIE,
+        value,
+        max_age=services.CORRECTION_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def signed_as(request: HttpRequest, campaign: Campaign) -> tuple[str, str] | None:
+    """(reference, address) this browser just signed ``campaign`` with, if any."""
+    try:
+        slug, reference, address = signing.loads(
+            request.COOKIES.get(SIGNED_COOKIE, ""),
+            salt=SIGNED_SALT,
+            max_age=services.CORRECTION_SECONDS,
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return (str(reference), str(address)) if slug == campaign.slug else None

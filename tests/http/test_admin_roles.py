@@ -67,6 +67,7 @@ def test_an_organiser_finds_the_hand_in_batches_from_the_campaign_row(client, or
 
     assert reverse("admin:signatures_batch_campaign", args=[campaign.pk]) in html
     assert reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]) in html
+    assert f'<a href="/en/{campaign.slug}/sheet.pdf">Collection sheet</a>' in html
 
 
 def test_a_refused_page_keeps_the_admin_look_and_a_way_back(client, moderator, campaign):

@@ -194,3 +194,4 @@ def test_after_confirming_the_page_offers_sharing_as_the_next_step(client, campa
     assert "Your signature is confirmed" in html
     assert "What next?" in html
     assert 'id="share-url"' in html
+    assert f'<a href="/en/{campaign.slug}/sheet.pdf">' in html  # collecting offline
