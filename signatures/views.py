@@ -220,7 +220,6 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
             return response
     elif request.method == "POST":
         return redirect("signatures:thanks", campaign.slug)
-    share_url = settings.SITE_URL + campaign.get_absolute_url()
     sent = request.GET.get("sent", "")
     status = 400 if form.errors else 200
     return _page(
@@ -228,7 +227,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         "signatures/thanks.html",
         campaign,
         status=status,
-        share_url=share_url,
+        share_url=pages.public_url(campaign),
         address=address,
         form=form,
         sent=sent,
@@ -240,8 +239,9 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.find_campaign(slug)
-    share_url = settings.SITE_URL + campaign.get_absolute_url()
-    response = _page(request, "signatures/embed_thanks.html", campaign, share_url=share_url)
+    response = _page(
+        request, "signatures/embed_thanks.html", campaign, share_url=pages.public_url(campaign)
+    )
     return pages.frameable_by_partners(response)
 
 
@@ -278,9 +278,12 @@ def _confirmed(
     request: HttpRequest, campaign: Campaign, outcome: services.ConfirmOutcome
 ) -> HttpResponse:
     """What became of the signature, and the next step: asking others to sign."""
-    share_url = settings.SITE_URL + campaign.get_absolute_url()
     return _page(
-        request, "signatures/confirmed.html", campaign, outcome=outcome, share_url=share_url
+        request,
+        "signatures/confirmed.html",
+        campaign,
+        outcome=outcome,
+        share_url=pages.public_url(campaign),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from signatures.admin.common import UsedCountryFilter
+from signatures.admin.common import UsedCountryFilter, staff_name
 from signatures.handins import batches, exports
 from signatures.handins import files as batch_files
 from signatures.handins import services as handins
@@ -148,8 +148,7 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
 
     @admin.display(description=_("made by"))
     def made_by(self, batch: Batch) -> str:
-        """A name, not a link: only superusers may open staff accounts."""
-        return batch.created_by.get_username() if batch.created_by else "-"
+        return staff_name(batch.created_by)
 
     @admin.display(description=_("Files"))
     def downloads(self, batch: Batch) -> SafeString:

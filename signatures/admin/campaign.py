@@ -19,6 +19,7 @@ from petition_site.lib.spreadsheet import csv_stream
 from signatures.models import Campaign, CampaignTranslation
 from signatures.moderation import dashboard
 from signatures.signing import pages
+from signatures.staff.home import campaign_pages
 from signatures.staff.roles import can_hand_in
 
 
@@ -87,16 +88,15 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
 
         @admin.display(description=_("Pages"))
         def pages(campaign: Campaign) -> SafeString:
-            links = [(_("Dashboard"), "admin:signatures_campaign_dashboard")]
-            if hand_in:
-                links.append((_("Hand-in batches"), "admin:signatures_batch_campaign"))
-            links.append((_("Preview"), "admin:signatures_campaign_preview"))
-            urls = [(reverse(name, args=[campaign.pk]), label) for label, name in links]
+            preview = reverse("admin:signatures_campaign_preview", args=[campaign.pk])
             with translation.override(campaign.language):
                 sheet = reverse("signatures:collection_sheet", args=[campaign.slug])
-            return format_html_join(
-                " · ", '<a href="{}">{}</a>', [*urls, (sheet, _("Collection sheet"))]
-            )
+            links = [
+                *((url, label) for label, url in campaign_pages(campaign, hand_in)),
+                (preview, _("Preview")),
+                (sheet, _("Collection sheet")),
+            ]
+            return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
         return [*self.list_display, pages]
 

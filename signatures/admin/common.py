@@ -136,6 +136,11 @@ def staff_id(request: HttpRequest) -> int:
     return user_id
 
 
+def staff_name(user: Any) -> str:
+    """Who made something, as a name rather than a link: only superusers open accounts."""
+    return str(user.get_username()) if user is not None else "-"
+
+
 def reason(request: HttpRequest, default: str = "") -> str:
     """The reason staff gave for a bulk action, for the audit log."""
     return str(request.POST.get("reason", "")).strip()[:200] or default

@@ -12,7 +12,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from signatures.admin.common import staff_id
+from signatures.admin.common import staff_id, staff_name
 from signatures.models import Invalidation
 from signatures.moderation import invalidations
 from signatures.moderation import states as moderation
@@ -91,8 +91,7 @@ class InvalidationAdmin(admin.ModelAdmin[Invalidation]):
 
     @admin.display(description=_("created by"))
     def made_by(self, invalidation: Invalidation) -> str:
-        """A name, not a link: only superusers may open staff accounts."""
-        return invalidation.created_by.get_username() if invalidation.created_by_id else "-"
+        return staff_name(invalidation.created_by if invalidation.created_by_id else None)
 
     @admin.display(description=_("Matching now"))
     def matches_now(self, invalidation: Invalidation) -> str:
@@ -115,7 +114,7 @@ class InvalidationAdmin(admin.ModelAdmin[Invalidation]):
             (
                 (
                     s.full_name,
-                    s.email_canonical.rpartition("@")[2],
+                    s.address_domain,
                     s.country.name,
                     date_format(localtime(s.created_at), "SHORT_DATETIME_FORMAT"),
                 )

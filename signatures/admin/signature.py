@@ -1,7 +1,7 @@
 """Moderating signatures: the list staff work through, and its bulk actions."""
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -37,7 +37,7 @@ from signatures.admin.common import (
     reason,
     staff_id,
 )
-from signatures.models import Campaign, Signature, email_domain
+from signatures.models import Campaign, Signature, SignatureQuerySet
 from signatures.moderation import states as moderation
 from signatures.moderation.states import Action
 from signatures.signing import consent, services
@@ -254,7 +254,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
 
     @admin.display(description=_("E-mail domain"))
     def domain(self, signature: Signature) -> SafeString:
-        domain = signature.email_canonical.rpartition("@")[2]
+        domain = signature.address_domain
         return format_html('<a href="?domain={}">{}</a>', domain, domain)
 
     @admin.display(description=_("Why held"), ordering="hold_reason")
@@ -349,12 +349,12 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         if not term:
             return queryset, False
         # Each served by an index: no scan of the table.
+        signatures = cast(SignatureQuerySet, queryset)
         if term.startswith("@"):
-            return queryset.of_domain(term), False  # type: ignore[attr-defined]
+            return signatures.of_domain(term), False
         if "@" in term:
-            return queryset.filter(email_canonical=canonical_email(term)), False
-        names = Q(last_name__istartswith=term) | Q(first_name__istartswith=term)
+            return signatures.filter(email_canonical=canonical_email(term)), False
+        names = signatures.filter(Q(last_name__istartswith=term) | Q(first_name__istartswith=term))
         if "." in term and " " not in term:  # mailinator.com, or a name such as "J.R."
-            domain = queryset.alias(domain=email_domain()).filter(domain=term.lower())
-            return queryset.filter(names) | domain, False
-        return queryset.filter(names), False
+            return names | signatures.of_domain(term), False
+        return names, False

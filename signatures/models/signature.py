@@ -240,6 +240,11 @@ class Signature(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def address_domain(self) -> str:
+        """The address's domain, as ``email_domain()`` reads it in SQL."""
+        return self.email_canonical.rpartition("@")[2]
+
 
 # A signature in one of these states may still be confirmed by its signer.
 AWAITING_STATES = [Signature.State.PENDING, Signature.State.HELD]

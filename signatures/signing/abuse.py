@@ -102,18 +102,27 @@ def mail_requests_limited(request: HttpRequest, canonical_email: str) -> bool:
     turning the page into a way to fill a stranger's mailbox. Without the
     cache the request goes through: a signer may always withdraw.
     """
+    network = client_network(client_ip(request)) or "unknown"
+    return _past(
+        request,
+        "withdraw-link",
+        [
+            (network, settings.WITHDRAW_LINK_RATE_IP),
+            (canonical_email, settings.WITHDRAW_LINK_RATE_EMAIL),
+        ],
+    )
+
+
+def _past(request: HttpRequest, group: str, limits: list[tuple[str, str]]) -> bool:
+    """Whether any (key, rate) of ``limits`` is exceeded, counting this request in each.
+    Without the cache, or with rate limits off, none is."""
     if not settings.RATELIMIT_ENABLE:
         return False
-    network = client_network(client_ip(request)) or "unknown"
-    limits = [
-        (network, settings.WITHDRAW_LINK_RATE_IP),
-        (canonical_email, settings.WITHDRAW_LINK_RATE_EMAIL),
-    ]
     try:
         return any(
             is_ratelimited(
                 request,
-                f"withdraw-link-{n}",
+                f"{group}-{n}",
                 key=lambda _group, _request, key=key: key,
                 rate=rate,
                 increment=True,
@@ -130,22 +139,9 @@ SHEETS_PER_HOUR = "30/h"
 
 
 def sheets_limited(request: HttpRequest) -> bool:
-    """Past the limit on collection sheets per client network; without the cache, not."""
-    if not settings.RATELIMIT_ENABLE:
-        return False
+    """Past the limit on collection sheets per client network."""
     network = client_network(client_ip(request)) or "unknown"
-    try:
-        return bool(
-            is_ratelimited(
-                request,
-                "collection-sheet",
-                key=lambda _group, _request: network,
-                rate=SHEETS_PER_HOUR,
-                increment=True,
-            )
-        )
-    except CacheUnavailable:
-        return False
+    return _past(request, "collection-sheet", [(network, SHEETS_PER_HOUR)])
 
 
 def check_fill_time(seconds: float) -> HoldReason:

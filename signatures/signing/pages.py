@@ -55,6 +55,11 @@ def text_context(campaign: Campaign, language: str) -> dict[str, Any]:
     return {"campaign": campaign, "text": campaign.text(language)}
 
 
+def public_url(campaign: Campaign) -> str:
+    """The campaign page's full address in the active language: to share, and canonical."""
+    return str(settings.SITE_URL) + campaign.get_absolute_url()
+
+
 def campaign_context(
     campaign: Campaign, language: str, form: SignatureForm, count: int, *, is_open: bool
 ) -> dict[str, Any]:
@@ -65,7 +70,7 @@ def campaign_context(
         "count": count,
         "progress": progress,
         "is_open": is_open,
-        "canonical_url": settings.SITE_URL + campaign.get_absolute_url(),
+        "canonical_url": public_url(campaign),
         "share_image": settings.SITE_URL + reverse("signatures:share_image", args=[campaign.slug]),
     }
 

@@ -50,6 +50,16 @@ def _trend_item(campaign: Campaign, trend: Trend, can_invalidate: bool) -> Item:
     return Item(text, url, fix)
 
 
+def campaign_pages(campaign: Campaign, hand_in: bool) -> list[tuple[str, str]]:
+    """(label, address) of the staff pages of ``campaign``: the hand-in page only for
+    those who may open it (``roles.can_hand_in``)."""
+    pages = [(_("Dashboard"), reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]))]
+    if hand_in:
+        url = reverse("admin:signatures_batch_campaign", args=[campaign.pk])
+        pages.append((_("Hand-in batches"), url))
+    return pages
+
+
 def queue(request: HttpRequest) -> list[dict[str, Any]]:
     """Per campaign, newest first: what waits (for those who moderate) and its pages."""
     user = request.user
@@ -87,16 +97,7 @@ def queue(request: HttpRequest) -> list[dict[str, Any]]:
                     Item(text, signatures_url(campaign, state__exact="pending", age="older"))
                 )
             items += [_trend_item(campaign, t, can_invalidate) for t in now_waiting.trends]
-        pages = [
-            (_("Dashboard"), reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]))
-        ]
-        if hand_in:
-            pages.append(
-                (
-                    _("Hand-in batches"),
-                    reverse("admin:signatures_batch_campaign", args=[campaign.pk]),
-                )
-            )
+        pages = campaign_pages(campaign, hand_in)
         rows.append(
             {"campaign": campaign, "items": items, "pages": pages, "moderates": can_moderate}
         )
