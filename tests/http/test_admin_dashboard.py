@@ -126,17 +126,20 @@ def test_a_moderator_downloads_the_figures_too(client, moderator, signed):
 def test_the_campaign_time_zone_moves_the_day_boundary(
     client, organiser, campaign, make_signatures
 ):
-    campaign.time_zone = "Pacific/Auckland"
+    campaign.time_zone = "Pacific/Auckland"  # 11 to 13 hours ahead of UTC
     campaign.save()
-    [late] = make_signatures(1)
-    # Yesterday in UTC may be today in Auckland: the dashboard counts it by Auckland's day.
+    just_after, just_before = make_signatures(2)
     now = timezone.now()
-    auckland_midnight = timezone.localtime(now, campaign.zone).replace(hour=0, minute=0, second=0)
-    Signature.objects.filter(pk=late.pk).update(
-        confirmed_at=auckland_midnight + timedelta(minutes=1)
+    midnight = timezone.localtime(now, campaign.zone).replace(
+        hour=0, minute=0, second=0, microsecond=0
     )
+    # One minute either side of Auckland's midnight: the same UTC day at some hours,
+    # not at others; counted by Auckland's day, exactly one is today's at any hour.
+    Signature.objects.filter(pk=just_after.pk).update(confirmed_at=midnight + timedelta(minutes=1))
+    Signature.objects.filter(pk=just_before.pk).update(confirmed_at=midnight - timedelta(minutes=1))
     client.force_login(organiser)
 
     html = client.get(dashboard_url(campaign)).content.decode()
 
     assert figure(html, "Confirmed today") == "1"
+    assert "Days and times in Pacific/Auckland" in html

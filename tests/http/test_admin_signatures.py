@@ -199,7 +199,7 @@ def test_consent_proof_is_shown_read_only(client, moderator, make_signatures):
     assert 'name="email"' not in html
 
 
-def test_signature_list_fetches_campaigns_with_the_rows(
+def test_a_page_of_thirty_signatures_costs_no_query_per_row(
     client, moderator, make_signatures, django_assert_max_num_queries
 ):
     make_signatures(30)
