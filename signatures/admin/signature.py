@@ -291,22 +291,21 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
             *super().get_urls(),
         ]
 
-    def change_view(
+    def render_change_form(
         self,
         request: HttpRequest,
-        object_id: str,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
         form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
+        obj: Signature | None = None,
     ) -> HttpResponse:
-        signature = self.get_object(request, object_id)
-        if signature is not None:
-            can_change = self.has_change_permission(request, signature)
-            extra_context = {
-                **(extra_context or {}),
-                "decisions": page.decisions(signature) if can_change else [],
-                "history": page.history(signature),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
+        """The signature's page, with its decisions and history beside the fields."""
+        if obj is not None:
+            can_change = self.has_change_permission(request, obj)
+            context["decisions"] = page.decisions(obj) if can_change else []
+            context["history"] = page.history(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def moderate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """One of the buttons on a signature's own page: its decision, then back to it."""
