@@ -17,6 +17,8 @@ from signatures.signing import consent
 
 logger = logging.getLogger(__name__)
 
+ERASED = "erased-"
+
 
 def purge_unconfirmed(days: int) -> int:
     cutoff = timezone.now() - timedelta(days=days)
@@ -33,14 +35,16 @@ def anonymize_closed(days: int) -> int:
     erased = 0
     for campaign in Campaign.objects.filter(closes_at__lt=cutoff):
         # The canonical address stays unique per campaign: the row id is unique.
+        # A paper signature may have no address, so what is erased already is
+        # told by its key.
         erased += (
             Signature.objects.filter(campaign=campaign)
-            .exclude(email="")
+            .exclude(email_canonical__startswith=ERASED)
             .update(
                 first_name="",
                 last_name="",
                 email="",
-                email_canonical=Concat(Value("erased-"), Cast("pk", CharField())),
+                email_canonical=Concat(Value(ERASED), Cast("pk", CharField())),
                 network_hash="",
             )
         )

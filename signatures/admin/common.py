@@ -156,7 +156,11 @@ class SourceFilter(admin.SimpleListFilter):
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
     ) -> list[tuple[str, str]]:
-        return [(self.NONE, str(_("This site, untagged"))), *((s, s) for s in sources.known())]
+        return [
+            (self.NONE, str(_("This site, untagged"))),
+            (sources.PAPER, str(_("Paper sheets"))),
+            *((s, s) for s in sources.known()),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if (value := self.value()) is not None:

@@ -108,3 +108,14 @@ def mail_withdraw_link(signature: Signature) -> None:
         # A new message each time it is asked for: the link in it is new too.
         msgid = message_id("withdraw", f"{signature.public_id.hex}.{token.rsplit(':', 2)[-2]}")
         send("withdraw-link", signature.email, ctx, ctx["language"], msgid)
+
+
+def mail_paper_notice(signature: Signature) -> None:
+    """A signature typed in from a paper sheet is counted; never a confirmation request."""
+    campaign = signature.campaign
+    with translation.override(language_of(signature)):
+        ctx = signer_context(signature, campaign, link_token(signature, Purpose.WITHDRAW)) | {
+            "country_name": str(signature.country.name),
+        }
+        msgid = message_id("paper", signature.public_id.hex)
+        send("paper-notice", signature.email, ctx, ctx["language"], msgid)

@@ -20,9 +20,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from signatures.mail import emails
@@ -73,15 +75,23 @@ def ask_for_mail(signature_id: int) -> None:
 
 
 class Lease:
-    """The mails a worker holds, until ``end``: each row's ``mail_due_at`` is ``end``.
+    """The mails a worker holds, until ``end``: each row's due time (``field``) is ``end``.
 
     ``end`` is the worker's token: no other claim of the same row can end at
     the same microsecond, because it can only begin after this one ended.
     """
 
-    def __init__(self, ids: list[int], end: datetime) -> None:
+    def __init__(
+        self,
+        ids: list[int],
+        end: datetime,
+        rows: QuerySet[Any] | None = None,
+        field: str = "mail_due_at",
+    ) -> None:
         self.held = set(ids)
         self.end = end
+        self.rows = rows if rows is not None else Signature.objects.all()
+        self.field = field
 
     def holds(self, pk: int) -> bool:
         """Whether this worker may send ``pk``'s mail now; renews the lease if it runs short.
@@ -92,18 +102,16 @@ class Lease:
         now = timezone.now()
         if self.end - now < timedelta(seconds=settings.MAIL_SEND_SECONDS):
             end = now + timedelta(seconds=settings.MAIL_LEASE_SECONDS)
-            mine = Signature.objects.filter(pk__in=self.held, mail_due_at=self.end)
-            mine.update(mail_due_at=end)
+            mine = self.rows.filter(pk__in=self.held, **{self.field: self.end})
+            mine.update(**{self.field: end})
             self.held = set(
-                Signature.objects.filter(pk__in=self.held, mail_due_at=end).values_list(
-                    "pk", flat=True
-                )
+                self.rows.filter(pk__in=self.held, **{self.field: end}).values_list("pk", flat=True)
             )
             self.end = end
         return pk in self.held
 
     def release(self, pk: int) -> None:
-        """``pk``'s row is recorded: its ``mail_due_at`` is no longer the lease's."""
+        """``pk``'s row is recorded: its due time is no longer the lease's."""
         self.held.discard(pk)
 
 

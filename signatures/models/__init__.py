@@ -11,6 +11,8 @@ from signatures.models.campaign import (
 )
 from signatures.models.counts import CountDelta, CountryCount
 from signatures.models.invalidation import Invalidation, InvalidationQuerySet
+from signatures.models.news import Message
+from signatures.models.paper import PaperEntry
 from signatures.models.signature import (
     AWAITING_STATES,
     MAIL_OWED,
@@ -36,6 +38,8 @@ __all__ = [
     "CountryCount",
     "Invalidation",
     "InvalidationQuerySet",
+    "Message",
+    "PaperEntry",
     "Signature",
     "SignatureQuerySet",
     "due_now",

@@ -90,7 +90,11 @@ class Signature(models.Model):
     email = models.EmailField(
         _("e-mail address"),
         max_length=254,
-        help_text=_("As typed, with the domain in its standard form."),
+        blank=True,
+        help_text=_(
+            "As typed, with the domain in its standard form; blank on a paper "
+            "signature that gave none."
+        ),
     )
     email_canonical = models.CharField(max_length=254, editable=False)
     country = CountryField(_("country"))
@@ -163,6 +167,17 @@ class Signature(models.Model):
         editable=False,
         verbose_name=_("same address as"),
     )
+    # A signature collected on paper: the sheet it was typed from, and its entry.
+    sheet_code = models.CharField(_("sheet code"), max_length=9, blank=True, editable=False)
+    paper_entry = models.ForeignKey(
+        "PaperEntry",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        editable=False,
+        verbose_name=_("paper entry"),
+    )
     batch = models.ForeignKey(
         "Batch",
         models.SET_NULL,
@@ -181,9 +196,12 @@ class Signature(models.Model):
         ]
         constraints = [
             # One signature per person and campaign, whatever the case,
-            # +tag or Gmail dots of the address typed.
+            # +tag or Gmail dots of the address typed. A paper signature may
+            # give no address.
             models.UniqueConstraint(
-                fields=["campaign", "email_canonical"], name="signature_unique_email_per_campaign"
+                fields=["campaign", "email_canonical"],
+                condition=~Q(email_canonical=""),
+                name="signature_unique_email_per_campaign",
             ),
             models.CheckConstraint(condition=Q(consent=True), name="signature_requires_consent"),
             models.CheckConstraint(
@@ -219,11 +237,19 @@ class Signature(models.Model):
                 condition=Q(state="confirmed"),
                 name="signature_confirmed_at",
             ),
-            # Admin search by name, WHERE UPPER(last_name::text) LIKE 'ABC%', is
+            # Admin search by name, WHERE UPPER(last_name::text) LIKE 'ABC%', and
+            # a paper signature's likely duplicates (the same name, iexact), are
             # served by PostgreSQL-only pattern indexes made in migration 0003.
             # The mail workers' claim and the health check's oldest wait:
             # WHERE <mail owed> AND mail_due_at <= now ORDER BY mail_due_at LIMIT n
             models.Index(fields=["mail_due_at"], condition=MAIL_OWED, name="signature_mail_due"),
+            # A paper entry's signatures, to count or withdraw them:
+            # WHERE paper_entry_id = ?
+            models.Index(
+                fields=["paper_entry"],
+                condition=Q(paper_entry__isnull=False),
+                name="signature_paper_entry",
+            ),
             # purge_unconfirmed: WHERE state = 'pending' AND created_at < ?
             models.Index(
                 fields=["created_at"],

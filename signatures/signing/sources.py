@@ -6,6 +6,9 @@ settings, so the counts per source stay a short, known list.
 
 from django.conf import settings
 
+# Signatures typed in from collection sheets; never accepted from a form.
+PAPER = "paper"
+
 
 def known() -> list[str]:
     """Every source a signature may record, tags first."""

@@ -1,4 +1,5 @@
-"""Staff roles as groups: Moderators keep the list clean, Organisers also hand in.
+"""Staff roles as groups: Moderators keep the list clean, Organisers also hand in,
+Volunteers type in the signatures collected on paper and see nothing else.
 
 The migrations that make the groups and the tests that put them back both
 call ``sync``. To change a role, edit the lists here and add a migration that
@@ -19,15 +20,20 @@ MODERATORS = [
     ("signatures", "add_invalidation"),
     ("signatures", "change_invalidation"),
 ]
+PAPER = [("signatures", "enter_paper_signatures")]
+VOLUNTEERS = PAPER
 ORGANISERS = [
     *MODERATORS,
+    *PAPER,
+    ("signatures", "view_paperentry"),
+    ("signatures", "change_paperentry"),
     ("signatures", "change_campaign"),
     ("signatures", "export_signatures"),
     ("signatures", "view_batch"),
     ("signatures", "add_batch"),
     ("signatures", "change_batch"),
 ]
-ROLES = {"Moderators": MODERATORS, "Organisers": ORGANISERS}
+ROLES = {"Moderators": MODERATORS, "Organisers": ORGANISERS, "Volunteers": VOLUNTEERS}
 
 
 def can_hand_in(user: Any) -> bool:

@@ -32,6 +32,29 @@ def test_anonymize_erases_names_and_addresses_but_keeps_country_counts(campaign,
     assert counts.refresh(campaign) == before
 
 
+def test_anonymize_erases_the_names_of_paper_signatures_without_an_address(
+    campaign, make_signatures
+):
+    from signatures.paper import rows
+    from signatures.paper import services as paper
+    from tests import factories
+
+    [row] = [rows.check({"given_name": "Käthe", "family_name": "K", "country": "DE"})[0]]
+    assert row is not None
+    paper.enter_row(
+        campaign, row, sheet_code="X", language="de", user_id=factories.staff("Volunteers").pk
+    )
+    campaign.opens_at = timezone.now() - timedelta(days=200)
+    campaign.closes_at = timezone.now() - timedelta(days=100)
+    campaign.save()
+
+    call_command("anonymize_signatures", "--days", "90", stdout=StringIO())
+    call_command("anonymize_signatures", "--days", "90", stdout=StringIO())
+
+    assert Signature.objects.get().first_name == ""
+    assert Signature.objects.get().email_canonical.startswith("erased-")
+
+
 def test_campaigns_closed_recently_are_not_anonymized(campaign, make_signatures):
     make_signatures(1)
     campaign.opens_at = timezone.now() - timedelta(days=20)

@@ -11,8 +11,8 @@ from django.db import close_old_connections, connections
 from django.utils.autoreload import run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
+from signatures.mail import news, queue
 from signatures.mail import outbox as mailing
-from signatures.mail import queue
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +63,10 @@ class LeasedWorker(db_worker.Worker):
         while not stop.is_set():
             sent = 0
             try:
-                sent = mailing.deliver_due().total()
+                # News only when no confirmation waits: a new signer's link comes first.
+                sent = mailing.deliver_due().total() or news.deliver_news().total()
             except Exception:
-                logger.exception("Could not send confirmation mail")
+                logger.exception("Could not send mail")
             finally:
                 close_old_connections()
             if not sent:
@@ -106,7 +107,7 @@ class LeasedWorker(db_worker.Worker):
 def drain(*, own_connection: bool) -> None:
     """Send due mail until none is left; a thread of its own closes its connections after."""
     try:
-        while mailing.deliver_due().total():
+        while mailing.deliver_due().total() or news.deliver_news().total():
             pass
     finally:
         if own_connection:

@@ -1,0 +1,107 @@
+"""Delivering mail beyond confirmations (``Message`` rows): after them, never before.
+
+The same claim, lease, retry and bounce rules as the confirmation outbox
+(``signatures.mail.outbox``): a worker claims a batch of due messages
+(``FOR UPDATE SKIP LOCKED``), sends them over its kept connection, and records
+each as it goes. The workers take news only when no confirmation is due.
+"""
+
+import logging
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from signatures.mail import emails
+from signatures.mail.outbox import (
+    Delivery,
+    Lease,
+    permanent_refusal,
+    recipient_only,
+    records_not_awaited,
+    retry_delay,
+)
+from signatures.models import Campaign, Message
+
+logger = logging.getLogger(__name__)
+
+SENDERS = {
+    Message.Kind.PAPER_NOTICE: emails.mail_paper_notice,
+}
+
+
+def claim(limit: int) -> Lease:
+    """Take up to ``limit`` due messages for this worker, for ``MAIL_LEASE_SECONDS``."""
+    now = timezone.now()
+    lease_end = now + timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            Message.objects.filter(due_at__lte=now)
+            .order_by("due_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Message.objects.filter(pk__in=ids).update(due_at=lease_end)
+    return Lease(ids, lease_end, Message.objects.all(), "due_at")
+
+
+def deliver_news(limit: int | None = None) -> Counter[Delivery]:
+    """Claim a batch of due messages and send them; what became of each."""
+    lease = claim(limit or settings.MAIL_BATCH_SIZE)
+    outcomes: Counter[Delivery] = Counter()
+    if not lease.held:
+        return outcomes
+    messages = list(
+        Message.objects.filter(pk__in=lease.held).select_related("signature").order_by("pk")
+    )
+    campaigns = Campaign.objects.prefetch_related("translations").in_bulk(
+        {message.signature.campaign_id for message in messages}
+    )
+    server_failed = False
+    with records_not_awaited():
+        for message in messages:
+            message.signature.campaign = campaigns[message.signature.campaign_id]
+            if not lease.holds(message.pk):
+                outcomes[Delivery.LOST_LEASE] += 1
+                continue
+            lease.release(message.pk)
+            if server_failed:
+                due = timezone.now() + retry_delay(1)
+                Message.objects.filter(pk=message.pk).update(due_at=due)
+                outcomes[Delivery.DEFERRED] += 1
+                continue
+            outcome, server_failed = send_message(message)
+            outcomes[outcome] += 1
+    return outcomes
+
+
+def send_message(message: Message) -> tuple[Delivery, bool]:
+    """Send one message and record what came of it; also whether the server itself failed."""
+    try:
+        SENDERS[Message.Kind(message.kind)](message.signature)
+    except OSError as exc:  # smtplib.SMTPException is an OSError
+        outcome = _failed(message, exc)
+        return outcome, outcome is Delivery.RETRY and not recipient_only(exc)
+    Message.objects.filter(pk=message.pk).update(sent_at=timezone.now(), due_at=None)
+    return Delivery.SENT, False
+
+
+def _failed(message: Message, exc: OSError) -> Delivery:
+    reason = permanent_refusal(exc)
+    attempts = message.attempts + 1
+    if reason is None and attempts < settings.MAIL_RETRY_LIMIT:
+        delay = retry_delay(attempts)
+        Message.objects.filter(pk=message.pk).update(
+            attempts=attempts, due_at=timezone.now() + delay
+        )
+        logger.warning("%s failed (%s); retry in %s", message, exc, delay)
+        return Delivery.RETRY
+    reason = reason or f"Not delivered after {attempts} attempts: {exc}"
+    logger.warning("%s not delivered: %s", message, reason)
+    Message.objects.filter(pk=message.pk).update(
+        attempts=attempts, due_at=None, failed=reason[:300]
+    )
+    return Delivery.BOUNCED

@@ -1,0 +1,1 @@
+"""Signatures collected on paper: typed in row by row, or uploaded as a spreadsheet export."""
