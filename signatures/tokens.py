@@ -25,12 +25,18 @@ FORM_TOKEN_MAX_AGE = 24 * 3600
 class Purpose(StrEnum):
     CONFIRM = "signatures.confirm"
     WITHDRAW = "signatures.withdraw"
+    UNSUBSCRIBE = "signatures.unsubscribe"
+
+
+# A news mail may be read long after it was sent; its unsubscribe link still works.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = 2 * 365
 
 
 def max_age(purpose: Purpose) -> timedelta:
     days = {
         Purpose.CONFIRM: settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
         Purpose.WITHDRAW: settings.WITHDRAW_LINK_MAX_AGE_DAYS,
+        Purpose.UNSUBSCRIBE: UNSUBSCRIBE_LINK_MAX_AGE_DAYS,
     }[purpose]
     return timedelta(days=days)
 

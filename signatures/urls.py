@@ -1,6 +1,6 @@
 from django.urls import path
 
-from signatures import views
+from signatures import follow_up, views
 
 app_name = "signatures"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("<slug:slug>/withdraw/sent/", views.withdraw_link_sent, name="withdraw_link_sent"),
     path("<slug:slug>/withdraw/<str:token>/", views.withdraw, name="withdraw"),
     path("<slug:slug>/withdrawn/", views.withdrawn, name="withdrawn"),
+    path("<slug:slug>/handins/", follow_up.hand_ins, name="hand_ins"),
+    path("<slug:slug>/handins/<int:pk>.jpg", follow_up.hand_in_photo, name="hand_in_photo"),
+    path("<slug:slug>/news/stop/<str:token>/", follow_up.unsubscribe, name="unsubscribe"),
 ]

@@ -133,7 +133,22 @@ def _public_json(data: dict[str, Any]) -> JsonResponse:
 def count_json(request: HttpRequest, slug: str) -> JsonResponse:
     campaign = pages.find_campaign(slug)
     tally = counts.get_counts(campaign)
-    return _public_json({"campaign": campaign.slug, "count": tally.total, "goal": campaign.goal})
+    return _public_json(
+        {
+            "campaign": campaign.slug,
+            "count": tally.total,
+            "goal": campaign.goal,
+            "hand_ins": [
+                {
+                    "country": hand_in.country.code,
+                    "date": hand_in.handed_in_on.isoformat(),
+                    "place": hand_in.place,
+                    "signatures": hand_in.signature_count,
+                }
+                for hand_in in campaign.hand_ins.all()
+            ],
+        }
+    )
 
 
 @same_in_every_language

@@ -48,6 +48,7 @@ def signature(
     ip: str = "192.0.2.1",
     language: str = "en",
     source: str = "",
+    contact_opt_in: bool = False,
 ) -> Signature:
     """A signature in ``state``, reached the way signers and staff reach it."""
     i = next(_numbers)
@@ -58,6 +59,7 @@ def signature(
         "country": country,
         "consent": True,
         "source": source,
+        "contact_opt_in": contact_opt_in,
     }
     held = state == Signature.State.HELD
     hold = Signature.HoldReason.RATE_LIMIT if held else Signature.HoldReason.NONE

@@ -130,6 +130,7 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
                 "opts": self.opts,
                 "stats": dashboard.stats(campaign, sort=request.GET.get("sort", "count")),
                 "can_hand_in": can_hand_in(request.user),
+                "hand_ins": campaign.hand_ins.order_by("-handed_in_on", "-id"),
             }
             return TemplateResponse(
                 request, "admin/signatures/campaign/dashboard.html", ctx

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from petition_site.lib.mail import kept_connection
-from signatures.models import Campaign, Signature
+from signatures.handins.public import place_of
+from signatures.models import Campaign, HandIn, Message, Signature
 from signatures.tokens import Purpose, link_token
 
 
@@ -36,12 +37,19 @@ def message_id(kind: str, key: str) -> str:
     return f"<{kind}.{key}@{domain}>"
 
 
-def send(name: str, to: str, ctx: dict[str, Any], language: str, msgid: str) -> None:
+def send(
+    name: str,
+    to: str,
+    ctx: dict[str, Any],
+    language: str,
+    msgid: str,
+    headers: dict[str, str] | None = None,
+) -> None:
     with translation.override(language):
         subject = render_subject(name, ctx)
         text = render_to_string(f"emails/{name}-body-text.html", ctx)
         html = render_to_string(f"emails/{name}-body-html.html", ctx)
-    headers = {"Auto-Submitted": "auto-generated", "Message-ID": msgid}
+    headers = {"Auto-Submitted": "auto-generated", "Message-ID": msgid, **(headers or {})}
     message = EmailMultiAlternatives(
         subject,
         text,
@@ -110,8 +118,9 @@ def mail_withdraw_link(signature: Signature) -> None:
         send("withdraw-link", signature.email, ctx, ctx["language"], msgid)
 
 
-def mail_paper_notice(signature: Signature) -> None:
+def mail_paper_notice(message: Message) -> None:
     """A signature typed in from a paper sheet is counted; never a confirmation request."""
+    signature = message.signature
     campaign = signature.campaign
     with translation.override(language_of(signature)):
         ctx = signer_context(signature, campaign, link_token(signature, Purpose.WITHDRAW)) | {
@@ -119,3 +128,37 @@ def mail_paper_notice(signature: Signature) -> None:
         }
         msgid = message_id("paper", signature.public_id.hex)
         send("paper-notice", signature.email, ctx, ctx["language"], msgid)
+
+
+def unsubscribe_url(signature: Signature) -> str:
+    token = link_token(signature, Purpose.UNSUBSCRIBE)
+    return absolute(reverse("signatures:unsubscribe", args=[signature.campaign.slug, token]))
+
+
+def news_headers(url: str) -> dict[str, str]:
+    """Leaving is one click in the mail program itself (RFC 8058): a POST, never a GET."""
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def mail_hand_in(message: Message) -> None:
+    """The signer's signature was handed in: where, when, with how many, and where their
+    name stands in the files."""
+    signature = message.signature
+    campaign = signature.campaign
+    hand_in = HandIn.objects.get(pk=message.ref)
+    with translation.override(language_of(signature)):
+        url = unsubscribe_url(signature)
+        language = translation.get_language()
+        ctx = signer_context(signature, campaign, link_token(signature, Purpose.WITHDRAW)) | {
+            "hand_in": hand_in,
+            "country_name": str(hand_in.country.name),
+            "note": hand_in.note(language),
+            "place": place_of(signature),
+            "hand_ins_url": absolute(reverse("signatures:hand_ins", args=[campaign.slug])),
+            "unsubscribe_url": url,
+        }
+        msgid = message_id("handin", f"{signature.public_id.hex}.{hand_in.pk}")
+        send("hand-in", signature.email, ctx, language, msgid, news_headers(url))

@@ -23,12 +23,13 @@ from signatures.mail.outbox import (
     records_not_awaited,
     retry_delay,
 )
-from signatures.models import Campaign, Message
+from signatures.models import Campaign, Message, Signature
 
 logger = logging.getLogger(__name__)
 
 SENDERS = {
     Message.Kind.PAPER_NOTICE: emails.mail_paper_notice,
+    Message.Kind.HAND_IN: emails.mail_hand_in,
 }
 
 
@@ -55,7 +56,7 @@ def deliver_news(limit: int | None = None) -> Counter[Delivery]:
     if not lease.held:
         return outcomes
     messages = list(
-        Message.objects.filter(pk__in=lease.held).select_related("signature").order_by("pk")
+        Message.objects.filter(pk__in=lease.held).select_related("signature__batch").order_by("pk")
     )
     campaigns = Campaign.objects.prefetch_related("translations").in_bulk(
         {message.signature.campaign_id for message in messages}
@@ -80,8 +81,11 @@ def deliver_news(limit: int | None = None) -> Counter[Delivery]:
 
 def send_message(message: Message) -> tuple[Delivery, bool]:
     """Send one message and record what came of it; also whether the server itself failed."""
+    if message.kind in Message.NEWS and message.signature.unsubscribed_at is not None:
+        Message.objects.filter(pk=message.pk).update(due_at=None, failed="Left the news")
+        return Delivery.NOT_OWED, False
     try:
-        SENDERS[Message.Kind(message.kind)](message.signature)
+        SENDERS[Message.Kind(message.kind)](message)
     except OSError as exc:  # smtplib.SMTPException is an OSError
         outcome = _failed(message, exc)
         return outcome, outcome is Delivery.RETRY and not recipient_only(exc)
@@ -105,3 +109,18 @@ def _failed(message: Message, exc: OSError) -> Delivery:
         attempts=attempts, due_at=None, failed=reason[:300]
     )
     return Delivery.BOUNCED
+
+
+def leave_news(signature_id: int) -> bool:
+    """The signer leaves all news; the signature stays counted. Their news not yet sent goes."""
+    now = timezone.now()
+    with transaction.atomic():
+        left = Signature.objects.filter(pk=signature_id, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=now, contact_opt_in=False
+        )
+        Message.objects.filter(
+            signature_id=signature_id, kind__in=Message.NEWS, sent_at__isnull=True
+        ).update(due_at=None, failed="Left the news")
+    if left:
+        logger.info("Signature %s left the news", signature_id)
+    return bool(left)

@@ -10,6 +10,7 @@ from signatures.models.campaign import (
     CampaignTranslation,
 )
 from signatures.models.counts import CountDelta, CountryCount
+from signatures.models.handin import HandIn
 from signatures.models.invalidation import Invalidation, InvalidationQuerySet
 from signatures.models.news import Message
 from signatures.models.paper import PaperEntry
@@ -36,6 +37,7 @@ __all__ = [
     "CampaignTranslation",
     "CountDelta",
     "CountryCount",
+    "HandIn",
     "Invalidation",
     "InvalidationQuerySet",
     "Message",

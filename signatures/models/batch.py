@@ -57,6 +57,9 @@ class Batch(models.Model):
     files_total = models.PositiveIntegerField(default=0)
     files_error = models.TextField(blank=True)
     handed_in_version = models.PositiveIntegerField(null=True, blank=True)
+    hand_in = models.ForeignKey(
+        "HandIn", models.PROTECT, null=True, blank=True, related_name="batches"
+    )
 
     objects = BatchQuerySet.as_manager()
 
@@ -110,6 +113,11 @@ class BatchFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def names(self) -> int:
+        """How many names the file lists."""
+        return self.last_number - self.first_number + 1
 
     @property
     def filename(self) -> str:

@@ -19,6 +19,10 @@ class Message(models.Model):
 
     class Kind(models.TextChoices):
         PAPER_NOTICE = "paper", _("Paper signature recorded")
+        HAND_IN = "handin", _("Handed in")
+
+    # Mail that only signers who asked to be kept informed get, and may leave.
+    NEWS = [Kind.HAND_IN]
 
     signature = models.ForeignKey(Signature, models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=10, choices=Kind)

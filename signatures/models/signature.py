@@ -103,6 +103,8 @@ class Signature(models.Model):
         help_text=_("Agreed to have name and country handed in with the petition."),
     )
     contact_opt_in = models.BooleanField(_("keep me informed"), default=False)
+    # Left all news by the link in a mail: recorded, and never mailed news again.
+    unsubscribed_at = models.DateTimeField(_("left the news"), null=True, blank=True)
     consent_version = models.CharField(max_length=20, editable=False)
     language = models.CharField(_("language"), max_length=10, editable=False)
     network_hash = models.CharField(

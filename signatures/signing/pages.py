@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.utils.translation import get_language
 
 from petition_site.lib.negotiation import accepts
 from signatures import counts
-from signatures.models import Campaign
+from signatures.models import Campaign, HandIn
 from signatures.signing import services
 from signatures.signing.forms import SignatureForm
 from signatures.tokens import page_started_token
@@ -46,7 +47,13 @@ def find_campaign(slug: str) -> Campaign:
     key = f"campaign:{slug}"
     found: Campaign | None = local.get(key)
     if found is None:
-        found = get_object_or_404(Campaign.objects.prefetch_related("translations"), slug=slug)
+        # Its hand-ins come along: the campaign page and the counts show them
+        # with no query of their own.
+        hand_ins = HandIn.objects.order_by("-handed_in_on", "-id")
+        found = get_object_or_404(
+            Campaign.objects.prefetch_related("translations", Prefetch("hand_ins", hand_ins)),
+            slug=slug,
+        )
         local.set(key, found, settings.CAMPAIGN_CACHE_SECONDS)  # only slugs that exist
     return found
 
@@ -70,6 +77,7 @@ def campaign_context(
         "count": count,
         "progress": progress,
         "is_open": is_open,
+        "latest_hand_ins": campaign.hand_ins.all()[:3],
         "canonical_url": public_url(campaign),
         "share_image": settings.SITE_URL + reverse("signatures:share_image", args=[campaign.slug]),
     }

@@ -27,6 +27,8 @@ ORGANISERS = [
     *PAPER,
     ("signatures", "view_paperentry"),
     ("signatures", "change_paperentry"),
+    ("signatures", "view_handin"),
+    ("signatures", "add_handin"),
     ("signatures", "change_campaign"),
     ("signatures", "export_signatures"),
     ("signatures", "view_batch"),
