@@ -30,6 +30,7 @@ def anonymize_closed(days: int) -> int:
     """Erase names and addresses of campaigns closed more than ``days`` ago.
 
     Country, state and times stay, so the counts and per-country figures hold.
+    Signers who asked to be kept informed keep theirs until they leave the news.
     """
     cutoff = timezone.now() - timedelta(days=days)
     erased = 0
@@ -40,6 +41,7 @@ def anonymize_closed(days: int) -> int:
         erased += (
             Signature.objects.filter(campaign=campaign)
             .exclude(email_canonical__startswith=ERASED)
+            .exclude(contact_opt_in=True, unsubscribed_at__isnull=True)
             .update(
                 first_name="",
                 last_name="",

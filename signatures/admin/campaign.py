@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -16,6 +17,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from petition_site.lib.spreadsheet import csv_stream
+from signatures.admin.common import staff_id
+from signatures.mail import updates
 from signatures.models import Campaign, CampaignTranslation
 from signatures.moderation import dashboard
 from signatures.signing import pages
@@ -114,6 +117,11 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
                 name="signatures_campaign_dashboard_csv",
             ),
             path("<int:pk>/preview/", view(self.preview_view), name="signatures_campaign_preview"),
+            path(
+                "<int:pk>/news-list.csv",
+                view(self.news_list_csv),
+                name="signatures_campaign_news_list",
+            ),
             *super().get_urls(),
         ]
 
@@ -131,6 +139,7 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
                 "stats": dashboard.stats(campaign, sort=request.GET.get("sort", "count")),
                 "can_hand_in": can_hand_in(request.user),
                 "hand_ins": campaign.hand_ins.order_by("-handed_in_on", "-id"),
+                "informed": updates.informed(campaign.pk).count(),
             }
             return TemplateResponse(
                 request, "admin/signatures/campaign/dashboard.html", ctx
@@ -148,6 +157,33 @@ class CampaignAdmin(admin.ModelAdmin[Campaign]):
             csv_stream(header, rows), content_type="text/csv; charset=utf-8"
         )
         filename = f"{campaign.slug}-{table}-{timezone.localdate(timezone=campaign.zone)}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def news_list_csv(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        """Confirmed signers who asked for news, for organisers who write from their own
+        mailing tool; every export is in the audit log."""
+        if not request.user.has_perm("signatures.export_news_list"):
+            raise PermissionDenied
+        campaign = get_object_or_404(Campaign, pk=pk)
+        signers = updates.informed(campaign.pk).order_by("pk")
+        LogEntry.objects.log_actions(
+            staff_id(request),
+            [campaign],
+            CHANGE,
+            change_message=f"Exported the news list: {signers.count()} signers",
+        )
+        rows = (
+            (first, last, email, country, language, signed.date().isoformat())
+            for first, last, email, country, language, signed in signers.values_list(
+                "first_name", "last_name", "email", "country", "language", "created_at"
+            ).iterator(chunk_size=2000)
+        )
+        header = ["given name", "family name", "e-mail", "country", "language", "signed"]
+        response = StreamingHttpResponse(
+            csv_stream(header, rows), content_type="text/csv; charset=utf-8"
+        )
+        filename = f"{campaign.slug}-news-list-{timezone.localdate(timezone=campaign.zone)}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 

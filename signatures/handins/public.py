@@ -113,7 +113,7 @@ def record_hand_in(
             handed_in_version=F("files_version"),
             hand_in=hand_in,
         )
-        queued = queue_mails(hand_in)
+        queued = announce(hand_in)
         # Pages rendered from the campaign's texts show the hand-in from now on.
         Campaign.objects.filter(pk=campaign.pk).update(updated_at=now)
         LogEntry.objects.log_actions(
@@ -123,7 +123,7 @@ def record_hand_in(
     return hand_in
 
 
-def queue_mails(hand_in: HandIn) -> int:
+def announce(hand_in: HandIn) -> int:
     """One mail per signer of its batches who asked to be kept informed, never twice."""
     now = timezone.now()
     informed = (

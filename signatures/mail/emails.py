@@ -1,5 +1,6 @@
 """E-mails to signers. Templates: emails/<name>-subject, -body-text, -body-html."""
 
+import uuid
 from email.utils import formataddr
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils import translation
 
 from petition_site.lib.mail import kept_connection
 from signatures.handins.public import place_of
-from signatures.models import Campaign, HandIn, Message, Signature
+from signatures.models import Campaign, HandIn, Message, Signature, Update
 from signatures.tokens import Purpose, link_token
 
 
@@ -92,7 +93,8 @@ def signer_context(signature: Signature, campaign: Campaign, withdraw_token: str
     }
 
 
-def mail_confirmation(signature: Signature) -> None:
+def mail_confirmation(signature: Signature, name: str = "confirm") -> None:
+    """The link to confirm a signature (``name`` "reminder": the one reminder of it)."""
     campaign = signature.campaign
     with translation.override(language_of(signature)):  # links too: /de/assange/...
         confirm_token = link_token(signature, Purpose.CONFIRM)
@@ -103,8 +105,14 @@ def mail_confirmation(signature: Signature) -> None:
             "max_age_days": settings.CONFIRMATION_LINK_MAX_AGE_DAYS,
             "country_name": str(signature.country.name),
         }
-        msgid = message_id("confirm", f"{signature.public_id.hex}.{signature.emails_sent}")
-        send("confirm", signature.email, ctx, ctx["language"], msgid)
+        number = signature.emails_sent if name == "confirm" else name
+        msgid = message_id("confirm", f"{signature.public_id.hex}.{number}")
+        send(name, signature.email, ctx, ctx["language"], msgid)
+
+
+def mail_reminder(message: Message) -> None:
+    """One reminder to confirm, days after signing, to a signer who has not yet."""
+    mail_confirmation(message.signature, "reminder")
 
 
 def mail_withdraw_link(signature: Signature) -> None:
@@ -162,3 +170,49 @@ def mail_hand_in(message: Message) -> None:
         }
         msgid = message_id("handin", f"{signature.public_id.hex}.{hand_in.pk}")
         send("hand-in", signature.email, ctx, language, msgid, news_headers(url))
+
+
+def update_context(update: Update, signature: Signature, language: str) -> dict[str, Any]:
+    """What an update shows in ``language``: its subject and text, and how to leave."""
+    campaign = update.campaign
+    with translation.override(language):
+        return signer_context(signature, campaign, link_token(signature, Purpose.WITHDRAW)) | {
+            "subject": update.subject(language),
+            "update_text": update.text(language),
+            "unsubscribe_url": unsubscribe_url(signature),
+        }
+
+
+def render_update(update: Update, signature: Signature, language: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of an update as ``signature``'s signer reads it: the preview."""
+    ctx = update_context(update, signature, language)
+    with translation.override(language):
+        return (
+            render_subject("update", ctx),
+            render_to_string("emails/update-body-text.html", ctx),
+            render_to_string("emails/update-body-html.html", ctx),
+        )
+
+
+def mail_update(message: Message) -> None:
+    signature = message.signature
+    update = Update.objects.select_related("campaign").get(pk=message.ref)
+    language = language_of(signature)
+    ctx = update_context(update, signature, language)
+    msgid = message_id("update", f"{signature.public_id.hex}.{update.pk}")
+    send("update", signature.email, ctx, language, msgid, news_headers(ctx["unsubscribe_url"]))
+
+
+def mail_update_test(update: Update, address: str, language: str) -> None:
+    """The update as a signer in ``language`` gets it, to the staff member's own address."""
+    sample = Signature(
+        campaign=update.campaign,
+        first_name="Ada",
+        last_name="Lovelace",
+        email=address,
+        country="GB",
+        language=language,
+    )
+    ctx = update_context(update, sample, language)
+    msgid = message_id("update-test", uuid.uuid4().hex)
+    send("update", address, ctx, language, msgid, news_headers(ctx["unsubscribe_url"]))

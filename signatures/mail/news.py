@@ -23,13 +23,15 @@ from signatures.mail.outbox import (
     records_not_awaited,
     retry_delay,
 )
-from signatures.models import Campaign, Message, Signature
+from signatures.models import Campaign, Message, Signature, Update
 
 logger = logging.getLogger(__name__)
 
 SENDERS = {
     Message.Kind.PAPER_NOTICE: emails.mail_paper_notice,
     Message.Kind.HAND_IN: emails.mail_hand_in,
+    Message.Kind.UPDATE: emails.mail_update,
+    Message.Kind.REMINDER: emails.mail_reminder,
 }
 
 
@@ -37,9 +39,11 @@ def claim(limit: int) -> Lease:
     """Take up to ``limit`` due messages for this worker, for ``MAIL_LEASE_SECONDS``."""
     now = timezone.now()
     lease_end = now + timedelta(seconds=settings.MAIL_LEASE_SECONDS)
+    stopped = Update.objects.filter(state=Update.State.STOPPED).values("pk")
     with transaction.atomic():
         ids = list(
             Message.objects.filter(due_at__lte=now)
+            .exclude(kind=Message.Kind.UPDATE, ref__in=stopped)
             .order_by("due_at")
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:limit]
@@ -61,9 +65,23 @@ def deliver_news(limit: int | None = None) -> Counter[Delivery]:
     campaigns = Campaign.objects.prefetch_related("translations").in_bulk(
         {message.signature.campaign_id for message in messages}
     )
+    # Updates stopped since the claim: their mails go back, due, for after a resume.
+    stopped = set(
+        Update.objects.filter(
+            pk__in={m.ref for m in messages if m.kind == Message.Kind.UPDATE},
+            state=Update.State.STOPPED,
+        ).values_list("pk", flat=True)
+    )
     server_failed = False
     with records_not_awaited():
         for message in messages:
+            if message.kind == Message.Kind.UPDATE and message.ref in stopped:
+                Message.objects.filter(pk=message.pk, due_at=lease.end).update(
+                    due_at=timezone.now()
+                )
+                lease.release(message.pk)
+                outcomes[Delivery.DEFERRED] += 1
+                continue
             message.signature.campaign = campaigns[message.signature.campaign_id]
             if not lease.holds(message.pk):
                 outcomes[Delivery.LOST_LEASE] += 1
@@ -83,6 +101,9 @@ def send_message(message: Message) -> tuple[Delivery, bool]:
     """Send one message and record what came of it; also whether the server itself failed."""
     if message.kind in Message.NEWS and message.signature.unsubscribed_at is not None:
         Message.objects.filter(pk=message.pk).update(due_at=None, failed="Left the news")
+        return Delivery.NOT_OWED, False
+    if message.kind == Message.Kind.REMINDER and message.signature.state != Signature.State.PENDING:
+        Message.objects.filter(pk=message.pk).update(due_at=None, failed="Confirmed or moved")
         return Delivery.NOT_OWED, False
     try:
         SENDERS[Message.Kind(message.kind)](message)
@@ -124,3 +145,32 @@ def leave_news(signature_id: int) -> bool:
     if left:
         logger.info("Signature %s left the news", signature_id)
     return bool(left)
+
+
+def queue_reminders(days: int) -> int:
+    """One reminder, never a second, to each signer still pending ``days`` after signing.
+
+    Only to addresses the first mail reached and that have not bounced, and
+    only while the signature is younger than ``PURGE_UNCONFIRMED_DAYS``.
+    """
+    now = timezone.now()
+    due = (
+        Signature.objects.filter(
+            state=Signature.State.PENDING,
+            confirmed_at__isnull=True,
+            bounced_at__isnull=True,
+            emails_delivered__gte=1,
+            created_at__lt=now - timedelta(days=days),
+            created_at__gte=now - timedelta(days=settings.PURGE_UNCONFIRMED_DAYS),
+        )
+        .exclude(messages__kind=Message.Kind.REMINDER)
+        .values_list("pk", flat=True)
+    )
+    made = Message.objects.bulk_create(
+        (Message(signature_id=pk, kind=Message.Kind.REMINDER, due_at=now) for pk in due),
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    if made:
+        logger.info("Queued %d reminders to confirm", len(made))
+    return len(made)

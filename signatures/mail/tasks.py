@@ -6,7 +6,7 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from signatures.mail import emails
+from signatures.mail import emails, updates
 from signatures.mail import outbox as mailing
 from signatures.models import Signature
 
@@ -36,3 +36,9 @@ def send_withdraw_link(signature_id: int, attempt: int = 1) -> str:
         send_withdraw_link.using(run_after=later).enqueue(signature_id, attempt + 1)
         return f"retry after {exc}"
     return "sent"
+
+
+@task()
+def queue_update(update_id: int) -> str:
+    """Queue an update's mails, one per signer who asked for news, off the admin's request."""
+    return f"{updates.queue_mails(update_id)} queued"

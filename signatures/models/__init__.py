@@ -12,7 +12,7 @@ from signatures.models.campaign import (
 from signatures.models.counts import CountDelta, CountryCount
 from signatures.models.handin import HandIn
 from signatures.models.invalidation import Invalidation, InvalidationQuerySet
-from signatures.models.news import Message
+from signatures.models.news import Message, Update
 from signatures.models.paper import PaperEntry
 from signatures.models.signature import (
     AWAITING_STATES,
@@ -44,6 +44,7 @@ __all__ = [
     "PaperEntry",
     "Signature",
     "SignatureQuerySet",
+    "Update",
     "due_now",
     "email_domain",
 ]

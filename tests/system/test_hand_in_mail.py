@@ -81,7 +81,7 @@ def test_a_published_hand_in_reaches_exactly_the_informed_signers_of_its_batches
     assert shown_count(client, campaign) == 5 - 1  # still counted; only the withdrawn one left
 
     # Never twice for the same hand-in.
-    assert public.queue_mails(hand_in) == 0
+    assert public.announce(hand_in) == 0
     run_tasks()
     assert len(smtp_server.messages) == 2
     assert Message.objects.filter(kind="handin", sent_at__isnull=False).count() == 2

@@ -1,0 +1,118 @@
+"""Updates from the organisers: who gets one, queued once per signer, stopped and resumed.
+
+An update's mails are ``Message`` rows (kind ``update``, ref the update), sent by
+the workers from the news outbox at the pace they send confirmations, and only
+when no confirmation is due. The unique constraint on (signature, kind, ref)
+means a signer gets each update at most once, however often it is queued.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from signatures.models import Message, Signature, SignatureQuerySet, Update
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 5000
+
+
+def informed(campaign_id: int) -> SignatureQuerySet:
+    """Confirmed signers of a campaign who asked for news and have not left it."""
+    return (
+        Signature.objects.confirmed()
+        .filter(campaign_id=campaign_id, contact_opt_in=True, unsubscribed_at__isnull=True)
+        .exclude(email="")
+    )
+
+
+def recipients(update: Update) -> SignatureQuerySet:
+    chosen = informed(update.campaign_id)
+    return chosen.filter(country__in=update.countries) if update.countries else chosen
+
+
+def _messages(update: Update) -> QuerySet[Message]:
+    return Message.objects.filter(kind=Message.Kind.UPDATE, ref=update.pk)
+
+
+def start_sending(update_id: int, user_id: int) -> bool:
+    """Staff send the update: it is marked sending; a task queues its mails."""
+    with transaction.atomic():
+        moved = Update.objects.filter(pk=update_id, state=Update.State.DRAFT).update(
+            state=Update.State.SENDING, sent_at=timezone.now()
+        )
+        if moved:
+            LogEntry.objects.log_actions(
+                user_id, Update.objects.filter(pk=update_id), CHANGE, change_message="Sent"
+            )
+    return bool(moved)
+
+
+def queue_mails(update_id: int) -> int:
+    """One mail per recipient, never a second (the task may run again after a crash)."""
+    update = Update.objects.select_related("campaign").get(pk=update_id)
+    if update.state != Update.State.SENDING:
+        return 0
+    before = _messages(update).count()
+    ids = recipients(update).order_by("pk").values_list("pk", flat=True)
+    now = timezone.now()
+    batch: list[Message] = []
+    for pk in ids.iterator(chunk_size=CHUNK):
+        batch.append(Message(signature_id=pk, kind=Message.Kind.UPDATE, ref=update.pk, due_at=now))
+        if len(batch) == CHUNK:
+            Message.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Message.objects.bulk_create(batch, ignore_conflicts=True)
+    queued = _messages(update).count() - before
+    logger.info("Update %s: %d mails queued", update.pk, queued)
+    return queued
+
+
+def stop(update_id: int, user_id: int) -> int:
+    """Hold the mails not yet sent: the workers leave them (``news.claim``) until ``resume``.
+
+    A batch a worker holds already is handed back, so at most the mail being
+    sent at that moment goes out after the stop.
+    """
+    return _switch(update_id, Update.State.SENDING, Update.State.STOPPED, "Stopped", user_id)
+
+
+def resume(update_id: int, user_id: int) -> int:
+    """Send the held mails; those sent already are never sent again."""
+    return _switch(update_id, Update.State.STOPPED, Update.State.SENDING, "Resumed", user_id)
+
+
+def _switch(update_id: int, old: str, new: str, message: str, user_id: int) -> int:
+    with transaction.atomic():
+        if not Update.objects.filter(pk=update_id, state=old).update(state=new):
+            return 0
+        LogEntry.objects.log_actions(
+            user_id, Update.objects.filter(pk=update_id), CHANGE, change_message=message
+        )
+    return Message.objects.filter(
+        kind=Message.Kind.UPDATE, ref=update_id, sent_at__isnull=True, due_at__isnull=False
+    ).count()
+
+
+@dataclass(frozen=True)
+class Progress:
+    queued: int
+    sent: int
+    failed: int
+
+    @property
+    def waiting(self) -> int:
+        return self.queued - self.sent - self.failed
+
+
+def progress(update: Update) -> Progress:
+    messages = Message.objects.filter(kind=Message.Kind.UPDATE, ref=update.pk)
+    return Progress(
+        queued=messages.count(),
+        sent=messages.filter(sent_at__isnull=False).count(),
+        failed=messages.exclude(failed="").count(),
+    )
