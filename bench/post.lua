@@ -5,7 +5,8 @@
 --   MODE floor:   as sign, for the bare app (bench/floor.py); STARTED names the run
 --   MODE rush:    as sign, at a fixed rate: each thread starts a request every
 --                 PAUSE_MS, whatever the earlier ones take (an open schedule, so the
---                 rate asked is the rate sent while connections are free)
+--                 rate asked is the rate sent while connections are free); an
+--                 optional fifth argument names the addresses (default "rush")
 --   MODE confirm: the next confirmation path from PATHS_FILE each time
 local ffi = require("ffi")
 ffi.cdef[[
@@ -34,7 +35,7 @@ function init(args)
   if mode == "confirm" then
     for line in io.lines(args[4]) do table.insert(paths, line) end
   end
-  if mode == "rush" then interval = tonumber(args[4]) end
+  if mode == "rush" then interval = tonumber(args[4]); name = args[5] end
   headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
 end
 
@@ -50,7 +51,7 @@ function request()
   n = n + 1
   if mode == "sign" or mode == "warm" or mode == "rush" or mode == "floor" then
     -- The floor's STARTED is a word of its own, so its runs use addresses of their own.
-    local who = (mode == "floor") and (mode .. started) or mode
+    local who = (mode == "floor") and (mode .. started) or name or mode
     local body = "started=" .. started ..
       "&first_name=Bench&last_name=Signer" .. id .. "x" .. n ..
       "&email=" .. who .. "-" .. id .. "-" .. n .. "%40example.org&country=DE&consent=on"

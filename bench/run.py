@@ -27,17 +27,17 @@ from typing import Any
 
 from bench.scenarios import export, mail_rush, owed, seed_export, worker_rate
 from bench.tools import (
-    DATABASE,
     MAIL_WORKERS,
-    PG,
     ROOT,
     RUSH_SECONDS,
+    bench_env,
     children,
     gunicorn,
     nginx,
     page_started,
     peak_rss,
     prepare,
+    setup_django,
     sql,
     wrk,
 )
@@ -61,28 +61,10 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
 
     static_root = tempfile.mkdtemp(prefix="bench-static-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{PG}/{DATABASE}",
-        "REDIS_URL": "redis://127.0.0.1:6379/3",
-        "SECRET_KEY": "benchmark-only-secret-key-" + "x" * 20,
-        "SECURE_SSL_REDIRECT": "false",
-        "RATELIMIT_ENABLE": "false",
-        "SIGN_MIN_FILL_SECONDS": "0",
-        "STATIC_ROOT": static_root,
-        "PRIVATE_MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-private-"),
-        "CONN_MAX_AGE": "600",
-        "EMAIL_URL": "smtp://127.0.0.1:9",  # the worker scenario brings its own sink
-        "LOG_LEVEL": "WARNING",
-    }
+    env = bench_env(static_root)
     prepare(env)
     # This process signs the confirmation links, with the site's settings.
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "petition_site.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(env)
     from signatures import tokens  # needs the settings just set up
 
     results: dict[str, Any] = {

@@ -1,6 +1,7 @@
 """The benchmark's tools: servers on loopback, wrk, memory sampling, the database."""
 
 import json
+import os
 import re
 import shutil
 import socket
@@ -23,6 +24,35 @@ PG = "postgres://postgres@127.0.0.1:5432"
 THREADS = 2  # wrk threads: the load generator shares the machine with the server
 MAIL_WORKERS = 2  # the documented count for this machine: one `manage.py worker` per core
 RUSH_SECONDS = 60
+
+
+def bench_env(static_root: str) -> dict[str, Any]:
+    """The environment of the site's processes: the benchmark's database and Redis, no
+    rate limits or fill-time floor (one client signs for thousands), no real mail."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DATABASE}",
+        "REDIS_URL": "redis://127.0.0.1:6379/3",
+        "SECRET_KEY": "benchmark-only-secret-key-" + "x" * 20,
+        "SECURE_SSL_REDIRECT": "false",
+        "RATELIMIT_ENABLE": "false",
+        "SIGN_MIN_FILL_SECONDS": "0",
+        "STATIC_ROOT": static_root,
+        "PRIVATE_MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-private-"),
+        "CONN_MAX_AGE": "600",
+        "EMAIL_URL": "smtp://127.0.0.1:9",  # the worker scenarios bring their own sink
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def setup_django(env: dict[str, Any]) -> None:
+    """This process uses the site's code and settings too (tokens, services)."""
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "petition_site.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
 
 
 def free_port() -> int:

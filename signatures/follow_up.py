@@ -44,7 +44,11 @@ def hand_in_photo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     hand_in = HandIn.objects.filter(campaign=campaign, pk=pk).exclude(photo="").first()
     if hand_in is None:
         raise Http404
-    response = HttpResponse(public.photo(hand_in), content_type="image/jpeg")
+    try:
+        picture = public.photo(hand_in)
+    except OSError as exc:  # gone from the storage: the page shows the rest
+        raise Http404 from exc
+    response = HttpResponse(picture, content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

@@ -4,7 +4,6 @@ import logging
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -55,27 +54,6 @@ class MakeBatchForm(forms.Form):
         return code.upper()
 
 
-class HandInActionForm(ActionForm):
-    where = forms.CharField(
-        label=_("Handed in at"), required=False, max_length=200, help_text=_("Embassy or city.")
-    )
-
-
-@admin.action(description=_("Mark the selected batches handed in"), permissions=["export"])
-def mark_selected_handed_in(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch]) -> None:
-    where = request.POST.get("where", "").strip()[:200]
-    done = [b for b in qs if handins.mark_handed_in(b, where)]
-    for batch in done:
-        logger.info("%s marked %s handed in at %s", request.user, batch, where)
-        version = f"version {batch.files_version}, CSV SHA-256 {batch.checksum}"
-        modeladmin.log_change(request, batch, f"Handed in at {where} ({version})")
-    modeladmin.message_user(
-        request,
-        _("%(n)d batches marked handed in (only batches whose files are ready).")
-        % {"n": len(done)},
-    )
-
-
 @admin.action(description=_("Cancel the selected batches"), permissions=["export"])
 def cancel_batches(modeladmin: Admin, request: HttpRequest, qs: QuerySet[Batch]) -> None:
     returned = sum(batches.cancel_batch(batch) for batch in qs)
@@ -97,8 +75,7 @@ class BatchAdmin(admin.ModelAdmin[Batch]):
     ]
     list_filter = ["state", "files", "campaign", CountryWithBatchesFilter]
     list_select_related = ["campaign"]
-    action_form = HandInActionForm
-    actions = [mark_selected_handed_in, cancel_batches]
+    actions = [cancel_batches]
     fields = [
         "campaign",
         "country",

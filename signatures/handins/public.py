@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from signatures.handins import files as batch_files
+from signatures.handins import services
 from signatures.models import Batch, BatchFile, Campaign, HandIn, Message, Signature
 
 logger = logging.getLogger(__name__)
@@ -106,13 +107,9 @@ def record_hand_in(
             created_by_id=user_id,
             created_at=now,
         )
-        Batch.objects.filter(pk__in=[b.pk for b in batches]).update(
-            state=Batch.State.HANDED_IN,
-            handed_in_at=now,
-            handed_in_where=place,
-            handed_in_version=F("files_version"),
-            hand_in=hand_in,
-        )
+        for batch in batches:
+            if not services.mark_handed_in(batch, place, hand_in):
+                raise BadBatches(str(batch))
         queued = announce(hand_in)
         # Pages rendered from the campaign's texts show the hand-in from now on.
         Campaign.objects.filter(pk=campaign.pk).update(updated_at=now)

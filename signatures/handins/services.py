@@ -15,7 +15,7 @@ from signatures.handins import batches
 from signatures.handins import files as batch_files
 from signatures.handins.batches import Staff
 from signatures.handins.tasks import claim_batch, prepare_batch_csv, prepare_batch_pdf
-from signatures.models import Batch, BatchFile, Campaign
+from signatures.models import Batch, BatchFile, Campaign, HandIn
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +110,9 @@ def prepare_again(batch: Batch) -> int | None:
     return locked.files_version
 
 
-def mark_handed_in(batch: Batch, where: str) -> bool:
-    """Handed in: which version of the files went to the embassy is recorded."""
+def mark_handed_in(batch: Batch, where: str, hand_in: HandIn | None = None) -> bool:
+    """Handed in (with ``hand_in``, the public record of it): which version of the files
+    went to the embassy is recorded."""
     return bool(
         Batch.objects.prepared()
         .filter(pk=batch.pk, files=Batch.Files.READY)
@@ -120,6 +121,7 @@ def mark_handed_in(batch: Batch, where: str) -> bool:
             handed_in_at=timezone.now(),
             handed_in_where=where,
             handed_in_version=F("files_version"),
+            hand_in=hand_in,
         )
     )
 

@@ -110,7 +110,7 @@ def mail_confirmation(signature: Signature, name: str = "confirm") -> None:
         send(name, signature.email, ctx, ctx["language"], msgid)
 
 
-def mail_reminder(message: Message) -> None:
+def mail_reminder(message: Message, about: None = None) -> None:
     """One reminder to confirm, days after signing, to a signer who has not yet."""
     mail_confirmation(message.signature, "reminder")
 
@@ -126,7 +126,7 @@ def mail_withdraw_link(signature: Signature) -> None:
         send("withdraw-link", signature.email, ctx, ctx["language"], msgid)
 
 
-def mail_paper_notice(message: Message) -> None:
+def mail_paper_notice(message: Message, about: None = None) -> None:
     """A signature typed in from a paper sheet is counted; never a confirmation request."""
     signature = message.signature
     campaign = signature.campaign
@@ -151,12 +151,12 @@ def news_headers(url: str) -> dict[str, str]:
     }
 
 
-def mail_hand_in(message: Message) -> None:
+def mail_hand_in(message: Message, hand_in: HandIn | None = None) -> None:
     """The signer's signature was handed in: where, when, with how many, and where their
-    name stands in the files."""
+    name stands in the files. ``hand_in``: the one ``message.ref`` names, when loaded."""
     signature = message.signature
     campaign = signature.campaign
-    hand_in = HandIn.objects.get(pk=message.ref)
+    hand_in = hand_in or HandIn.objects.get(pk=message.ref)
     with translation.override(language_of(signature)):
         url = unsubscribe_url(signature)
         language = translation.get_language()
@@ -194,9 +194,10 @@ def render_update(update: Update, signature: Signature, language: str) -> tuple[
         )
 
 
-def mail_update(message: Message) -> None:
+def mail_update(message: Message, update: Update | None = None) -> None:
+    """An organisers' update; ``update``: the one ``message.ref`` names, when loaded."""
     signature = message.signature
-    update = Update.objects.select_related("campaign").get(pk=message.ref)
+    update = update or Update.objects.select_related("campaign").get(pk=message.ref)
     language = language_of(signature)
     ctx = update_context(update, signature, language)
     msgid = message_id("update", f"{signature.public_id.hex}.{update.pk}")

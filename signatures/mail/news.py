@@ -8,7 +8,9 @@ each as it goes. The workers take news only when no confirmation is due.
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,11 +25,11 @@ from signatures.mail.outbox import (
     records_not_awaited,
     retry_delay,
 )
-from signatures.models import Campaign, Message, Signature, Update
+from signatures.models import Campaign, HandIn, Message, Signature, Update
 
 logger = logging.getLogger(__name__)
 
-SENDERS = {
+SENDERS: dict[str, Callable[[Message, Any], None]] = {
     Message.Kind.PAPER_NOTICE: emails.mail_paper_notice,
     Message.Kind.HAND_IN: emails.mail_hand_in,
     Message.Kind.UPDATE: emails.mail_update,
@@ -65,13 +67,18 @@ def deliver_news(limit: int | None = None) -> Counter[Delivery]:
     campaigns = Campaign.objects.prefetch_related("translations").in_bulk(
         {message.signature.campaign_id for message in messages}
     )
+    # What the batch's updates and hand-ins say, loaded once for all their mails.
+    updates = Update.objects.in_bulk({m.ref for m in messages if m.kind == Message.Kind.UPDATE})
+    hand_ins = HandIn.objects.in_bulk({m.ref for m in messages if m.kind == Message.Kind.HAND_IN})
+    about: dict[tuple[str, int], Any] = {}
+    for pk, update in updates.items():
+        update.campaign = campaigns[update.campaign_id]
+        about[Message.Kind.UPDATE, pk] = update
+    for pk, hand_in in hand_ins.items():
+        hand_in.campaign = campaigns[hand_in.campaign_id]
+        about[Message.Kind.HAND_IN, pk] = hand_in
     # Updates stopped since the claim: their mails go back, due, for after a resume.
-    stopped = set(
-        Update.objects.filter(
-            pk__in={m.ref for m in messages if m.kind == Message.Kind.UPDATE},
-            state=Update.State.STOPPED,
-        ).values_list("pk", flat=True)
-    )
+    stopped = {pk for pk, update in updates.items() if update.state == Update.State.STOPPED}
     server_failed = False
     with records_not_awaited():
         for message in messages:
@@ -92,12 +99,12 @@ def deliver_news(limit: int | None = None) -> Counter[Delivery]:
                 Message.objects.filter(pk=message.pk).update(due_at=due)
                 outcomes[Delivery.DEFERRED] += 1
                 continue
-            outcome, server_failed = send_message(message)
+            outcome, server_failed = send_message(message, about.get((message.kind, message.ref)))
             outcomes[outcome] += 1
     return outcomes
 
 
-def send_message(message: Message) -> tuple[Delivery, bool]:
+def send_message(message: Message, about: Any = None) -> tuple[Delivery, bool]:
     """Send one message and record what came of it; also whether the server itself failed."""
     if message.kind in Message.NEWS and message.signature.unsubscribed_at is not None:
         Message.objects.filter(pk=message.pk).update(due_at=None, failed="Left the news")
@@ -106,7 +113,7 @@ def send_message(message: Message) -> tuple[Delivery, bool]:
         Message.objects.filter(pk=message.pk).update(due_at=None, failed="Confirmed or moved")
         return Delivery.NOT_OWED, False
     try:
-        SENDERS[Message.Kind(message.kind)](message)
+        SENDERS[message.kind](message, about)
     except OSError as exc:  # smtplib.SMTPException is an OSError
         outcome = _failed(message, exc)
         return outcome, outcome is Delivery.RETRY and not recipient_only(exc)

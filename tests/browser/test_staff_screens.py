@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from signatures.models import Batch, Campaign, Invalidation, Signature
+from signatures.models import Batch, Campaign, Invalidation, Signature, Update
 from tests import factories
 from tests.browser.test_accessibility import assert_accessible
 from tests.helpers import sign_in
@@ -29,7 +29,13 @@ def busy(site, make_campaign, organiser) -> dict[str, object]:
     draft = Invalidation.objects.create(
         campaign=campaign, reason="joke names", name_pattern="mickey mouse", created_by=organiser
     )
-    return {"campaign": campaign, "held": held, "batch": batch, "draft": draft}
+    update = Update.objects.create(
+        campaign=campaign,
+        subjects={"en": "It was handed in"},
+        texts={"en": "We handed in the petition in Berlin."},
+        created_by=organiser,
+    )
+    return {"campaign": campaign, "held": held, "batch": batch, "draft": draft, "update": update}
 
 
 def staff_pages(busy: dict, user: User) -> dict[str, str]:
@@ -51,6 +57,24 @@ def staff_pages(busy: dict, user: User) -> dict[str, str]:
             "hand-in page": reverse("admin:signatures_batch_campaign", args=[campaign.pk]),
             "batch list": reverse("admin:signatures_batch_changelist"),
             "batch page": reverse("admin:signatures_batch_change", args=[batch.pk]),
+        }
+    if user.has_perm("signatures.enter_paper_signatures"):
+        pages |= {
+            "paper signatures": reverse("admin:signatures_paperentry_changelist"),
+            "type in a sheet": reverse("admin:signatures_paperentry_add"),
+            "upload paper signatures": reverse("admin:signatures_paperentry_upload"),
+        }
+    if user.has_perm("signatures.add_handin"):
+        pages |= {
+            "hand-in list": reverse("admin:signatures_handin_changelist"),
+            "record a hand-in": reverse("admin:signatures_handin_add") + f"?campaign={campaign.pk}",
+        }
+    if user.has_perm("signatures.add_update"):
+        update = busy["update"]
+        pages |= {
+            "update list": reverse("admin:signatures_update_changelist"),
+            "new update": reverse("admin:signatures_update_add"),
+            "preview and send": reverse("admin:signatures_update_send", args=[update.pk]),
         }
     return pages
 

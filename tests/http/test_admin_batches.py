@@ -86,23 +86,14 @@ def test_the_organiser_sets_the_date_of_hand_in_and_the_cover_letter_carries_it(
     assert "Date of hand-in" in letter and "10 December 2026" in letter
 
 
-def test_mark_handed_in_from_the_batch_list(
-    client, organiser, campaign, make_signatures, run_tasks
+def test_batches_are_handed_in_by_recording_the_hand_in_not_by_a_list_action(
+    client, organiser, campaign
 ):
-    make_signatures(1, country="DE")
-    [batch] = handins.make(campaign, "DE", None)
-    run_tasks()
     client.force_login(organiser)
-    client.post(
-        reverse("admin:signatures_batch_changelist"),
-        {"action": "mark_selected_handed_in", "_selected_action": [batch.pk], "where": "Berlin"},
-    )
-    batch.refresh_from_db()
-    assert (batch.state, batch.handed_in_where, batch.handed_in_version) == (
-        "handed_in",
-        "Berlin",
-        1,
-    )
+    page = client.get(reverse("admin:signatures_batch_changelist")).content.decode()
+    assert "mark_selected_handed_in" not in page
+    batch_page = client.get(reverse("admin:signatures_batch_campaign", args=[campaign.pk]))
+    assert "Record a hand-in" in batch_page.content.decode()
 
 
 @pytest.mark.parametrize("country", ["", "XX", "D", "de-DE", "ALL"])

@@ -218,7 +218,7 @@ def test_an_upload_with_bad_rows_reports_each_and_stores_nothing(client, volunte
         (b"name,surname,nation\nA,B,DE\n", "Missing: given name, family name, country"),
         (b"given_name,family_name,country\n" + b"A,B,DE\n" * 20_001, "more than 20,000 rows"),
         (
-            b"given_name,family_name,country\n" + b"A" * (6 * 1024 * 1024) + b",B,DE\n",
+            b"given_name,family_name,country\n" + b"A" * (20 * 1024 * 1024) + b",B,DE\n",
             "larger than 5 MB",
         ),
         (b"given_name,family_name,country\n" + b"A" * 10_000 + b",B,DE\n", "longer than 254"),

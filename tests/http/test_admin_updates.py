@@ -151,3 +151,22 @@ def test_pending_signers_get_one_reminder_in_their_language_and_never_a_second(
     assert reminder.to == [old.email] and "Recordatorio" in reminder.subject
     assert "/es/test-action/confirm/" in reminder.body
     assert new.email not in [m.to[0] for m in mailoutbox]
+
+
+def test_a_new_signers_confirmation_goes_before_an_update_already_queued(
+    client, organiser, campaign, run_tasks, mailoutbox, settings
+):
+    settings.MAIL_BATCH_SIZE = 10
+    for _ in range(30):
+        factories.signature(campaign, contact_opt_in=True)
+    update = Update.objects.create(
+        campaign=campaign, subjects={"en": "News"}, texts={"en": "Text"}, created_by=organiser
+    )
+    updates.start_sending(update.pk, organiser.pk)
+    updates.queue_mails(update.pk)
+    newcomer = factories.signature(campaign, Signature.State.PENDING)
+
+    run_tasks()
+
+    assert len(mailoutbox) == 31
+    assert mailoutbox[0].to == [newcomer.email]  # first, though 30 updates waited before it

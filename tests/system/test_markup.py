@@ -32,6 +32,7 @@ def public_pages(client, language: str) -> dict[str, bytes]:
     signature = Signature.objects.get(pk=signed(language))
     confirm = tokens.link_token(signature, tokens.Purpose.CONFIRM)
     withdraw = tokens.link_token(signature, tokens.Purpose.WITHDRAW)
+    stop = tokens.link_token(signature, tokens.Purpose.UNSUBSCRIBE)
     base = f"/{language}/assange"
     pages = {
         "campaign": client.get(f"{base}/"),
@@ -53,6 +54,10 @@ def public_pages(client, language: str) -> dict[str, bytes]:
         "an address that looks mistyped": client.post(
             f"{base}/", {"email": "typo.person@gmial.com", "first_name": "Ada"}
         ),
+        "hand-ins": client.get(f"{base}/handins/"),
+        "stop the news": client.get(f"{base}/news/stop/{stop}/"),
+        "news stopped": client.post(f"{base}/news/stop/{stop}/"),
+        "stop link does not work": client.get(f"{base}/news/stop/{stop}x/"),
     }
     signed_here = client.post(f"{base}/", sign_form(language), follow=True)
     pages["thanks with the address"] = signed_here
@@ -119,7 +124,7 @@ def test_every_public_page_in_every_language_is_valid_and_speaks_its_declared_la
 
     problems = problems_in(vnu, tmp_path, pages)
     assert problems == [], "\n".join(problems)
-    assert len(pages) == 16 * len(LANGUAGES)
+    assert len(pages) == 20 * len(LANGUAGES)
 
 
 def test_the_dashboard_and_the_hand_in_pages_are_valid(client, db, vnu, tmp_path, organiser):
@@ -135,6 +140,10 @@ def test_the_dashboard_and_the_hand_in_pages_are_valid(client, db, vnu, tmp_path
         "hand-in page": reverse("admin:signatures_batch_campaign", args=[campaign.pk]),
         "batch list": reverse("admin:signatures_batch_changelist"),
         "batch page": reverse("admin:signatures_batch_change", args=[batch.pk]),
+        "type in a sheet": reverse("admin:signatures_paperentry_add"),
+        "upload paper signatures": reverse("admin:signatures_paperentry_upload"),
+        "record a hand-in": reverse("admin:signatures_handin_add") + f"?campaign={campaign.pk}",
+        "new update": reverse("admin:signatures_update_add"),
     }
 
     pages = {name: client.get(path).content for name, path in staff.items()}
