@@ -21,6 +21,7 @@ from signatures.signing.sheets import normalise_code
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_CELL = 254
+MAX_NAME = 100  # as the sign form and the table allow
 # How many problems a report lists; the rest are counted.
 MAX_PROBLEMS = 200
 
@@ -100,12 +101,16 @@ def check(values: dict[str, str]) -> tuple[PaperRow | None, list[tuple[str, str]
         else:
             cleaned[column] = value.strip()
     for column in ("given_name", "family_name"):
-        if column in cleaned:
-            try:
-                cleaned[column] = clean_name(cleaned[column])
-            except forms.ValidationError as exc:
-                missing = not cleaned[column]
-                wrong.append((column, _("missing name") if missing else " ".join(exc.messages)))
+        if column not in cleaned:
+            continue
+        try:
+            cleaned[column] = clean_name(cleaned[column])
+        except forms.ValidationError as exc:
+            missing = not cleaned[column]
+            wrong.append((column, _("missing name") if missing else " ".join(exc.messages)))
+        else:
+            if len(cleaned[column]) > MAX_NAME:
+                wrong.append((column, _("is longer than %(n)d characters") % {"n": MAX_NAME}))
     if "country" in cleaned:
         code = country_lookup().get(cleaned["country"].casefold())
         if code is None:

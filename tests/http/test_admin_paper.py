@@ -222,6 +222,7 @@ def test_an_upload_with_bad_rows_reports_each_and_stores_nothing(client, volunte
             "larger than 5 MB",
         ),
         (b"given_name,family_name,country\n" + b"A" * 10_000 + b",B,DE\n", "longer than 254"),
+        (b"given_name,family_name,country\n" + b"A" * 101 + b",B,DE\n", "longer than 100"),
         (b"given_name,family_name,country\nA\x00,B,DE\n", "NUL"),
         (b"given_name,family_name,country\n+A,B,DE\n-C,D,DE\n@E,F,DE\n", "formula"),
         (b"given_name,family_name,country\n", "no rows"),

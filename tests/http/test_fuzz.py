@@ -20,7 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from signatures import tokens
 from signatures.handins import files as batch_files
-from signatures.models import BatchFile, Invalidation, Signature
+from signatures.models import BatchFile, Invalidation, PaperEntry, Signature, Update
+from signatures.paper import rows as paper_rows
+from signatures.paper import services as paper_services
 from tests import factories
 
 # Raw, as they go on the wire (already percent-encoded where they need to be).
@@ -58,7 +60,15 @@ def site(db, campaign, make_signatures, admin_user):
         campaign=campaign, email_domain="example.org", created_by=admin_user
     )
     LogEntry.objects.log_actions(admin_user.pk, [signature], 2, change_message="fuzz")
+    [row] = [paper_rows.check({"given_name": "Ada", "family_name": "B", "country": "DE"})[0]]
+    assert row is not None
+    paper_services.enter_row(campaign, row, sheet_code="", language="en", user_id=admin_user.pk)
+    update = Update.objects.create(
+        campaign=campaign, subjects={"en": "S"}, texts={"en": "T"}, created_by=admin_user
+    )
     return {
+        "paper_entry": PaperEntry.objects.get(),
+        "update": update,
         "campaign": campaign,
         "signature": signature,
         "batch": batch,
@@ -85,6 +95,8 @@ def object_for(route: str, site: dict) -> object:
         ("signatures/campaign/", "campaign"),
         ("signatures/invalidation/", "invalidation"),
         ("signatures/signature/", "signature"),
+        ("signatures/paperentry/", "paper_entry"),
+        ("signatures/update/", "update"),
         ("auth/user/", "user"),
     ]:
         if model in route:
@@ -107,6 +119,7 @@ def fill(route: str, site: dict) -> str:
         "app_label": "signatures",
         "url": "nothing-here/",
         "table": "countries",
+        "action": "stop",
     }
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), route)
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m[1]]), path)

@@ -1,12 +1,14 @@
 """A published hand-in's mail, through a real SMTP server, and leaving the news from it."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from signatures.handins import public, services
-from signatures.models import Message, Signature
+from signatures.mail import news, updates
+from signatures.models import Message, Signature, Update
 from signatures.signing import services as signing
 from tests import factories
 from tests.helpers import found, shown_count
@@ -85,3 +87,39 @@ def test_a_published_hand_in_reaches_exactly_the_informed_signers_of_its_batches
     run_tasks()
     assert len(smtp_server.messages) == 2
     assert Message.objects.filter(kind="handin", sent_at__isnull=False).count() == 2
+
+
+def test_news_to_a_refused_address_is_given_up_and_to_a_greylisted_one_tried_again(
+    campaign, organiser, run_tasks, smtp_server
+):
+    gone = factories.signature(campaign, contact_opt_in=True, email="gone@example.org")
+    later = factories.signature(campaign, contact_opt_in=True, email="later@example.org")
+    smtp_server.greylisted.add("later@example.org")
+    update = Update.objects.create(
+        campaign=campaign, subjects={"en": "News"}, texts={"en": "Text"}, created_by=organiser
+    )
+    updates.start_sending(update.pk, organiser.pk)
+    updates.queue_mails(update.pk)
+    smtp_server.messages.clear()
+    smtp_server.refuse = None
+
+    # The relay refuses one address for good (550), then greylists the other (451).
+    hour = timezone.now() + timedelta(hours=1)
+    Message.objects.filter(signature=later).update(due_at=hour)
+    smtp_server.refuse = "550 5.1.1 No such user"
+    news.deliver_news()
+    smtp_server.refuse = None
+    bounced = Message.objects.get(signature=gone)
+    assert bounced.due_at is None and bounced.failed.startswith("550")
+
+    Message.objects.filter(signature=later).update(due_at=timezone.now())
+    news.deliver_news()
+    waiting = Message.objects.get(signature=later)
+    assert waiting.sent_at is None and waiting.attempts == 1
+    assert waiting.due_at is not None and waiting.due_at > timezone.now()  # after a back-off
+
+    smtp_server.greylisted.clear()
+    Message.objects.filter(pk=waiting.pk).update(due_at=timezone.now())
+    news.deliver_news()
+    assert [m["To"] for m in smtp_server.messages] == ["later@example.org"]
+    assert updates.progress(update) == updates.Progress(queued=2, sent=1, failed=1)
