@@ -60,7 +60,7 @@ class HandInForm(forms.Form):
                 label=_("Public note in %(language)s") % {"language": _(name)},
                 required=False,
                 max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code, "dir": "auto"}),
             )
         ready = (
             Batch.objects.prepared()

@@ -5,9 +5,13 @@ import io
 
 from django.urls import reverse
 
-from signatures.models import Invalidation, Signature
+from signatures.handins import services as handins
+from signatures.models import Invalidation, Signature, Update
+from signatures.paper import rows
+from signatures.paper import services as paper
 from signatures.signing import services
 from signatures.signing.services import SignatureData
+from signatures.signing.sheets import new_code
 from tests import factories
 from tests.helpers import ROOT, sign_in
 
@@ -43,7 +47,7 @@ GUIDE_IMAGES = ROOT / "docs" / "images"
 
 
 def test_the_staff_guide_shows_the_screens_staff_use_as_they_are(
-    site, make_campaign, open_page, organiser
+    site, make_campaign, open_page, organiser, run_tasks
 ):
     # The pictures in docs/staff-guide.md are taken here, so they show what staff see.
     campaign = make_campaign()
@@ -58,9 +62,23 @@ def test_the_staff_guide_shows_the_screens_staff_use_as_they_are(
     draft = Invalidation.objects.create(
         campaign=campaign, reason="joke names", name_pattern="mickey mouse", created_by=organiser
     )
+    handins.make(campaign, "FR", organiser)
+    run_tasks()  # the French batch's files, ready to be handed in
+    code = new_code()
+    for first, last in [("Käthe", "Kollwitz"), ("Ernst", "Barlach")]:
+        row, _problems = rows.check({"given_name": first, "family_name": last, "country": "DE"})
+        assert row is not None
+        paper.enter_row(campaign, row, sheet_code=code, language="de", user_id=organiser.pk)
+    update = Update.objects.create(
+        campaign=campaign,
+        subjects={"en": "The petition was handed in in Berlin"},
+        texts={"en": "Thank you: on Friday we handed in 1,204 signatures at the US embassy."},
+        created_by=organiser,
+    )
     page = open_page(width=1366, height=900)
     sign_in(page, site, organiser)
     GUIDE_IMAGES.mkdir(exist_ok=True)
+    kept = f"?campaign={campaign.pk}&language=de&sheet_code={code}&country=DE"
 
     screens = {
         "admin-home": reverse("admin:index"),
@@ -69,6 +87,9 @@ def test_the_staff_guide_shows_the_screens_staff_use_as_they_are(
         "invalidation-preview": reverse("admin:signatures_invalidation_change", args=[draft.pk]),
         "dashboard": reverse("admin:signatures_campaign_dashboard", args=[campaign.pk]),
         "batches": reverse("admin:signatures_batch_campaign", args=[campaign.pk]),
+        "paper-entry": reverse("admin:signatures_paperentry_add") + kept,
+        "record-hand-in": reverse("admin:signatures_handin_add") + f"?campaign={campaign.pk}",
+        "update-send": reverse("admin:signatures_update_send", args=[update.pk]),
     }
     for name, path in screens.items():
         response = page.goto(site + path)
