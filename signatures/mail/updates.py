@@ -72,30 +72,46 @@ def queue_mails(update_id: int) -> int:
     return queued
 
 
-def stop(update_id: int, user_id: int) -> int:
-    """Hold the mails not yet sent: the workers leave them (``news.claim``) until ``resume``.
+def _unsent(update_id: int) -> QuerySet[Message]:
+    """The update's mails still to go: not sent, not given up (bounced, or left the news)."""
+    return Message.objects.filter(
+        kind=Message.Kind.UPDATE, ref=update_id, sent_at__isnull=True, failed=""
+    )
 
-    A batch a worker holds already is handed back, so at most the mail being
+
+def stop(update_id: int, user_id: int) -> int:
+    """Hold the mails not yet sent until ``resume``; how many wait.
+
+    The waiting rows leave the workers' queue (``due_at`` cleared), so a long
+    stop costs no claim anything. Rows a worker holds at that moment keep their
+    lease: it hands them back, due, at its next look (``news.deliver_news``),
+    and the claim passes over a stopped update's rows, so at most the mail being
     sent at that moment goes out after the stop.
     """
-    return _switch(update_id, Update.State.SENDING, Update.State.STOPPED, "Stopped", user_id)
+    with transaction.atomic():
+        if not _switch(update_id, Update.State.SENDING, Update.State.STOPPED, "Stopped", user_id):
+            return 0
+        # Only rows no worker holds: a held row's due time is its lease's end, ahead.
+        _unsent(update_id).filter(due_at__lte=timezone.now()).update(due_at=None)
+    return _unsent(update_id).count()
 
 
 def resume(update_id: int, user_id: int) -> int:
-    """Send the held mails; those sent already are never sent again."""
-    return _switch(update_id, Update.State.STOPPED, Update.State.SENDING, "Resumed", user_id)
-
-
-def _switch(update_id: int, old: str, new: str, message: str, user_id: int) -> int:
+    """Send the held mails; those sent already are never sent again. How many go."""
     with transaction.atomic():
-        if not Update.objects.filter(pk=update_id, state=old).update(state=new):
+        if not _switch(update_id, Update.State.STOPPED, Update.State.SENDING, "Resumed", user_id):
             return 0
-        LogEntry.objects.log_actions(
-            user_id, Update.objects.filter(pk=update_id), CHANGE, change_message=message
-        )
-    return Message.objects.filter(
-        kind=Message.Kind.UPDATE, ref=update_id, sent_at__isnull=True, due_at__isnull=False
-    ).count()
+        _unsent(update_id).filter(due_at__isnull=True).update(due_at=timezone.now())
+    return _unsent(update_id).count()
+
+
+def _switch(update_id: int, old: str, new: str, message: str, user_id: int) -> bool:
+    if not Update.objects.filter(pk=update_id, state=old).update(state=new):
+        return False
+    LogEntry.objects.log_actions(
+        user_id, Update.objects.filter(pk=update_id), CHANGE, change_message=message
+    )
+    return True
 
 
 @dataclass(frozen=True)

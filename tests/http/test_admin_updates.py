@@ -170,3 +170,33 @@ def test_a_new_signers_confirmation_goes_before_an_update_already_queued(
 
     assert len(mailoutbox) == 31
     assert mailoutbox[0].to == [newcomer.email]  # first, though 30 updates waited before it
+
+
+def test_a_stopped_update_leaves_the_workers_queue_and_comes_back_on_resume(
+    client, organiser, campaign, run_tasks, mailoutbox
+):
+    for _ in range(5):
+        factories.signature(campaign, contact_opt_in=True)
+    update = Update.objects.create(
+        campaign=campaign, subjects={"en": "News"}, texts={"en": "Text"}, created_by=organiser
+    )
+    updates.start_sending(update.pk, organiser.pk)
+    updates.queue_mails(update.pk)
+    mailoutbox.clear()
+    client.force_login(organiser)
+
+    act(client, update, "stop")
+    run_tasks()
+
+    assert mailoutbox == []
+    waiting = Message.objects.filter(kind="update", ref=update.pk)
+    assert not waiting.filter(due_at__isnull=False).exists()  # no claim looks at them
+    assert (
+        "5 of 5" not in client.get(reverse("admin:signatures_update_changelist")).content.decode()
+    )
+
+    act(client, update, "resume")
+    run_tasks()
+
+    assert len(mailoutbox) == 5
+    assert updates.progress(update) == updates.Progress(queued=5, sent=5, failed=0)
