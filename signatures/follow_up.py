@@ -1,9 +1,6 @@
 """What the public sees after signing: the hand-ins, their photos, and leaving the news."""
 
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -12,15 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from signatures import tokens
 from signatures.handins import public
 from signatures.mail import news
-from signatures.models import Campaign, HandIn
+from signatures.models import HandIn
 from signatures.signing import pages
-
-
-def _page(
-    request: HttpRequest, template: str, campaign: Campaign, status: int = 200, **extra: Any
-) -> HttpResponse:
-    ctx = pages.text_context(campaign, get_language()) | extra
-    return render(request, template, ctx, status=status)
 
 
 @require_GET
@@ -33,7 +23,9 @@ def hand_ins(request: HttpRequest, slug: str) -> HttpResponse:
     for hand_in in listed:
         hand_in.public_note = hand_in.note(language)  # type: ignore[attr-defined]
         hand_in.files = files[hand_in.pk]  # type: ignore[attr-defined]
-    response = _page(request, "signatures/hand_ins.html", campaign, hand_ins=listed)
+    response = pages.render_text_page(
+        request, "signatures/hand_ins.html", campaign, hand_ins=listed
+    )
     response["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -61,9 +53,11 @@ def unsubscribe(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign = pages.find_campaign(slug)
     link = tokens.read_link(token, tokens.Purpose.UNSUBSCRIBE, campaign)
     if link is None:
-        return _page(request, "signatures/unsubscribe_invalid.html", campaign, status=400)
+        return pages.render_text_page(
+            request, "signatures/unsubscribe_invalid.html", campaign, status=400
+        )
     if request.method != "POST":
-        return _page(request, "signatures/unsubscribe.html", campaign, left=False)
+        return pages.render_text_page(request, "signatures/unsubscribe.html", campaign, left=False)
     if link.signature_id is not None:
         news.leave_news(link.signature_id)
-    return _page(request, "signatures/unsubscribe.html", campaign, left=True)
+    return pages.render_text_page(request, "signatures/unsubscribe.html", campaign, left=True)

@@ -25,13 +25,6 @@ from signatures.signing.forms import AddressForm, DetailsForm, SignatureForm
 logger = logging.getLogger(__name__)
 
 
-def _page(
-    request: HttpRequest, template: str, campaign: Campaign, status: int = 200, **extra: Any
-) -> HttpResponse:
-    ctx = pages.text_context(campaign, get_language()) | extra
-    return render(request, template, ctx, status=status)
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("signatures:campaign", settings.DEFAULT_CAMPAIGN)
@@ -237,7 +230,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("signatures:thanks", campaign.slug)
     sent = request.GET.get("sent", "")
     status = 400 if form.errors else 200
-    return _page(
+    return pages.render_text_page(
         request,
         "signatures/thanks.html",
         campaign,
@@ -254,7 +247,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def embed_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.find_campaign(slug)
-    response = _page(
+    response = pages.render_text_page(
         request, "signatures/embed_thanks.html", campaign, share_url=pages.public_url(campaign)
     )
     return pages.frameable_by_partners(response)
@@ -267,25 +260,29 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign = pages.find_campaign(slug)
     link = tokens.read_link(token, tokens.Purpose.CONFIRM, campaign)
     if link is None or link.signature_id is None:
-        return _page(request, "signatures/link_invalid.html", campaign, status=400)
+        return pages.render_text_page(request, "signatures/link_invalid.html", campaign, status=400)
     # The mailbox's owner sees the name and country given, and may correct them.
     signature = services.awaiting_confirmation(link.signature_id)
     if request.method != "POST":
         if signature is None:  # used already: say what became of it, not "one step left"
             outcome = services.used_link_outcome(link.signature_id)
             if outcome == services.ConfirmOutcome.GONE:
-                return _page(request, "signatures/link_invalid.html", campaign, status=400)
+                return pages.render_text_page(
+                    request, "signatures/link_invalid.html", campaign, status=400
+                )
             return _confirmed(request, campaign, outcome)
-        return _page(request, "signatures/confirm.html", campaign, form=DetailsForm.of(signature))
+        return pages.render_text_page(
+            request, "signatures/confirm.html", campaign, form=DetailsForm.of(signature)
+        )
     details = None
     if signature is not None and DetailsForm.sent_in(request.POST):
         form = DetailsForm(request.POST)
         if not form.is_valid():
-            return _page(request, "signatures/confirm.html", campaign, form=form)
+            return pages.render_text_page(request, "signatures/confirm.html", campaign, form=form)
         details = form.details()
     outcome = services.confirm_signature(link.signature_id, details)
     if outcome == services.ConfirmOutcome.GONE:
-        return _page(request, "signatures/link_invalid.html", campaign, status=400)
+        return pages.render_text_page(request, "signatures/link_invalid.html", campaign, status=400)
     return _confirmed(request, campaign, outcome)
 
 
@@ -293,7 +290,7 @@ def _confirmed(
     request: HttpRequest, campaign: Campaign, outcome: services.ConfirmOutcome
 ) -> HttpResponse:
     """What became of the signature, and the next step: asking others to sign."""
-    return _page(
+    return pages.render_text_page(
         request,
         "signatures/confirmed.html",
         campaign,
@@ -308,9 +305,9 @@ def withdraw(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     campaign = pages.find_campaign(slug)
     link = tokens.read_link(token, tokens.Purpose.WITHDRAW, campaign)
     if link is None:
-        return _page(request, "signatures/link_invalid.html", campaign, status=400)
+        return pages.render_text_page(request, "signatures/link_invalid.html", campaign, status=400)
     if request.method != "POST":
-        return _page(request, "signatures/withdraw.html", campaign)
+        return pages.render_text_page(request, "signatures/withdraw.html", campaign)
     if link.signature_id is not None:
         services.withdraw_signature(link.signature_id)
     return redirect("signatures:withdrawn", campaign.slug)
@@ -323,7 +320,7 @@ def withdraw_link(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.find_campaign(slug)
     form = AddressForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
-        return _page(request, "signatures/withdraw_link.html", campaign, form=form)
+        return pages.render_text_page(request, "signatures/withdraw_link.html", campaign, form=form)
     address = form.cleaned_data["email"]
     if abuse.mail_requests_limited(request, canonical_email(address)):
         return rate_limited(request)
@@ -336,14 +333,14 @@ def withdraw_link(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def withdraw_link_sent(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.find_campaign(slug)
-    return _page(request, "signatures/withdraw_link_sent.html", campaign)
+    return pages.render_text_page(request, "signatures/withdraw_link_sent.html", campaign)
 
 
 @gzip_page  # nothing secret on it for BREACH to guess
 @require_GET
 def withdrawn(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = pages.find_campaign(slug)
-    return _page(request, "signatures/withdrawn.html", campaign)
+    return pages.render_text_page(request, "signatures/withdrawn.html", campaign)
 
 
 @gzip_page  # nothing secret on it for BREACH to guess

@@ -20,6 +20,8 @@ from signatures.mail import emails
 from signatures.mail.outbox import (
     Delivery,
     Lease,
+    deliver_each,
+    given_up,
     permanent_refusal,
     recipient_only,
     records_not_awaited,
@@ -79,28 +81,19 @@ def deliver_news(limit: int | None = None) -> Counter[Delivery]:
         about[Message.Kind.HAND_IN, pk] = hand_in
     # Updates stopped since the claim: their mails go back, due, for after a resume.
     stopped = {pk for pk, update in updates.items() if update.state == Update.State.STOPPED}
-    server_failed = False
-    with records_not_awaited():
-        for message in messages:
-            if message.kind == Message.Kind.UPDATE and message.ref in stopped:
-                Message.objects.filter(pk=message.pk, due_at=lease.end).update(
-                    due_at=timezone.now()
-                )
-                lease.release(message.pk)
-                outcomes[Delivery.DEFERRED] += 1
-                continue
-            message.signature.campaign = campaigns[message.signature.campaign_id]
-            if not lease.holds(message.pk):
-                outcomes[Delivery.LOST_LEASE] += 1
-                continue
+    to_send = []
+    for message in messages:
+        message.signature.campaign = campaigns[message.signature.campaign_id]
+        if message.kind == Message.Kind.UPDATE and message.ref in stopped:
+            Message.objects.filter(pk=message.pk, due_at=lease.end).update(due_at=timezone.now())
             lease.release(message.pk)
-            if server_failed:
-                due = timezone.now() + retry_delay(1)
-                Message.objects.filter(pk=message.pk).update(due_at=due)
-                outcomes[Delivery.DEFERRED] += 1
-                continue
-            outcome, server_failed = send_message(message, about.get((message.kind, message.ref)))
-            outcomes[outcome] += 1
+            outcomes[Delivery.DEFERRED] += 1
+        else:
+            to_send.append(message)
+    with records_not_awaited():
+        deliver_each(
+            to_send, lease, outcomes, lambda m: send_message(m, about.get((m.kind, m.ref)))
+        )
     return outcomes
 
 
@@ -122,17 +115,17 @@ def send_message(message: Message, about: Any = None) -> tuple[Delivery, bool]:
 
 
 def _failed(message: Message, exc: OSError) -> Delivery:
-    reason = permanent_refusal(exc)
     attempts = message.attempts + 1
-    if reason is None and attempts < settings.MAIL_RETRY_LIMIT:
+    reason = given_up(exc, attempts)
+    if reason is None:
         delay = retry_delay(attempts)
         Message.objects.filter(pk=message.pk).update(
             attempts=attempts, due_at=timezone.now() + delay
         )
         logger.warning("%s failed (%s); retry in %s", message, exc, delay)
         return Delivery.RETRY
-    reason = reason or f"Not delivered after {attempts} attempts: {exc}"
-    logger.warning("%s not delivered: %s", message, reason)
+    level = logging.WARNING if permanent_refusal(exc) else logging.ERROR
+    logger.log(level, "%s not delivered: %s", message, reason)
     Message.objects.filter(pk=message.pk).update(
         attempts=attempts, due_at=None, failed=reason[:300]
     )

@@ -16,7 +16,7 @@ once the lease is over.
 import logging
 import smtplib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from signatures.mail import emails
@@ -62,6 +62,14 @@ def permanent_refusal(exc: Exception) -> str | None:
         return f"{exc.smtp_code} {text}"
     # A refused sender or login is our configuration, not the signer's address.
     return None
+
+
+def given_up(exc: Exception, attempts: int) -> str | None:
+    """Why a mail that failed on its ``attempts``-th try is given up, or None to retry it."""
+    reason = permanent_refusal(exc)
+    if reason is None and attempts >= settings.MAIL_RETRY_LIMIT:
+        reason = f"Not delivered after {attempts} attempts: {exc}"
+    return reason
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -147,7 +155,7 @@ def deliver_due(limit: int | None = None) -> Counter[Delivery]:
     for signature in signatures:
         signature.campaign = campaigns[signature.campaign_id]
     with records_not_awaited():
-        _deliver_batch(signatures, lease, outcomes)
+        deliver_each(signatures, lease, outcomes, deliver)
     return outcomes
 
 
@@ -172,20 +180,26 @@ def records_not_awaited() -> Iterator[None]:
             cursor.execute("RESET synchronous_commit")
 
 
-def _deliver_batch(signatures: list[Signature], lease: Lease, outcomes: Counter[Delivery]) -> None:
+def deliver_each[Row: Model](
+    rows: Sequence[Row],
+    lease: Lease,
+    outcomes: Counter[Delivery],
+    send: Callable[[Row], tuple[Delivery, bool]],
+) -> None:
+    """Send the mail of each row the lease still holds, over one connection; once the
+    server itself fails, the rest of the batch waits a moment without losing an attempt."""
     server_failed = False
-    for signature in signatures:
-        if not lease.holds(signature.pk):
+    for row in rows:
+        if not lease.holds(row.pk):
             outcomes[Delivery.LOST_LEASE] += 1
             continue
-        lease.release(signature.pk)
+        lease.release(row.pk)
         if server_failed:
-            # Give the server a moment; these tried nothing, so they lose no attempt.
             due = timezone.now() + retry_delay(1)
-            Signature.objects.filter(pk=signature.pk).update(mail_due_at=due)
+            lease.rows.filter(pk=row.pk).update(**{lease.field: due})
             outcomes[Delivery.DEFERRED] += 1
             continue
-        outcome, server_failed = deliver(signature)
+        outcome, server_failed = send(row)
         outcomes[outcome] += 1
 
 
@@ -211,9 +225,9 @@ def deliver(signature: Signature) -> tuple[Delivery, bool]:
 
 
 def _failed(signature: Signature, exc: OSError) -> Delivery:
-    reason = permanent_refusal(exc)
     attempts = signature.mail_attempts + 1
-    if reason is None and attempts < settings.MAIL_RETRY_LIMIT:
+    reason = given_up(exc, attempts)
+    if reason is None:
         delay = retry_delay(attempts)
         Signature.objects.filter(pk=signature.pk).update(
             mail_attempts=attempts, mail_due_at=timezone.now() + delay
@@ -225,11 +239,9 @@ def _failed(signature: Signature, exc: OSError) -> Delivery:
             delay,
         )
         return Delivery.RETRY
-    if reason is None:
-        reason = f"Not delivered after {attempts} attempts: {exc}"
-        logger.error("Confirmation for signature %s failed for good: %s", signature.pk, exc)
-    else:
-        logger.warning("Confirmation for signature %s bounced; not retried", signature.pk)
+    # Given up after every attempt (not refused by the server) is the operators' concern.
+    level = logging.WARNING if permanent_refusal(exc) else logging.ERROR
+    logger.log(level, "Confirmation for signature %s not delivered: %s", signature.pk, reason)
     Signature.objects.filter(pk=signature.pk).update(
         bounced_at=timezone.now(), bounce_reason=reason[:300], mail_attempts=attempts
     )

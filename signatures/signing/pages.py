@@ -62,6 +62,14 @@ def text_context(campaign: Campaign, language: str) -> dict[str, Any]:
     return {"campaign": campaign, "text": campaign.text(language)}
 
 
+def render_text_page(
+    request: HttpRequest, template: str, campaign: Campaign, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """A public page about ``campaign`` with its texts in the active language."""
+    ctx = text_context(campaign, get_language()) | extra
+    return render(request, template, ctx, status=status)
+
+
 def public_url(campaign: Campaign) -> str:
     """The campaign page's full address in the active language: to share, and canonical."""
     return str(settings.SITE_URL) + campaign.get_absolute_url()
