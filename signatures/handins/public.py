@@ -122,24 +122,15 @@ def record_hand_in(
 
 def announce(hand_in: HandIn) -> int:
     """One mail per signer of its batches who asked to be kept informed, never twice."""
-    now = timezone.now()
     informed = (
         Signature.objects.filter(batch__hand_in=hand_in, contact_opt_in=True)
         .filter(unsubscribed_at__isnull=True)
         .exclude(email="")
         .values_list("pk", flat=True)
     )
-    announced = Message.objects.filter(kind=Message.Kind.HAND_IN, ref=hand_in.pk)
-    before = announced.count()
-    Message.objects.bulk_create(
-        (
-            Message(signature_id=pk, kind=Message.Kind.HAND_IN, ref=hand_in.pk, due_at=now)
-            for pk in informed.iterator(chunk_size=5000)
-        ),
-        batch_size=5000,
-        ignore_conflicts=True,  # the unique constraint keeps it one per signer
+    return Message.objects.queue(
+        Message.Kind.HAND_IN, informed.iterator(chunk_size=5000), hand_in.pk
     )
-    return announced.count() - before
 
 
 @dataclass(frozen=True)

@@ -166,11 +166,7 @@ def queue_reminders(days: int) -> int:
         .exclude(messages__kind=Message.Kind.REMINDER)
         .values_list("pk", flat=True)
     )
-    made = Message.objects.bulk_create(
-        (Message(signature_id=pk, kind=Message.Kind.REMINDER, due_at=now) for pk in due),
-        batch_size=5000,
-        ignore_conflicts=True,
-    )
-    if made:
-        logger.info("Queued %d reminders to confirm", len(made))
-    return len(made)
+    queued = Message.objects.queue(Message.Kind.REMINDER, due.iterator(chunk_size=5000))
+    if queued:
+        logger.info("Queued %d reminders to confirm", queued)
+    return queued

@@ -18,8 +18,6 @@ from signatures.models import Message, Signature, SignatureQuerySet, Update
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 5000
-
 
 def informed(campaign_id: int) -> SignatureQuerySet:
     """Confirmed signers of a campaign who asked for news and have not left it."""
@@ -33,10 +31,6 @@ def informed(campaign_id: int) -> SignatureQuerySet:
 def recipients(update: Update) -> SignatureQuerySet:
     chosen = informed(update.campaign_id)
     return chosen.filter(country__in=update.countries) if update.countries else chosen
-
-
-def _messages(update: Update) -> QuerySet[Message]:
-    return Message.objects.filter(kind=Message.Kind.UPDATE, ref=update.pk)
 
 
 def start_sending(update_id: int, user_id: int) -> bool:
@@ -57,17 +51,8 @@ def queue_mails(update_id: int) -> int:
     update = Update.objects.select_related("campaign").get(pk=update_id)
     if update.state != Update.State.SENDING:
         return 0
-    before = _messages(update).count()
     ids = recipients(update).order_by("pk").values_list("pk", flat=True)
-    now = timezone.now()
-    batch: list[Message] = []
-    for pk in ids.iterator(chunk_size=CHUNK):
-        batch.append(Message(signature_id=pk, kind=Message.Kind.UPDATE, ref=update.pk, due_at=now))
-        if len(batch) == CHUNK:
-            Message.objects.bulk_create(batch, ignore_conflicts=True)
-            batch = []
-    Message.objects.bulk_create(batch, ignore_conflicts=True)
-    queued = _messages(update).count() - before
+    queued = Message.objects.queue(Message.Kind.UPDATE, ids.iterator(chunk_size=5000), update.pk)
     logger.info("Update %s: %d mails queued", update.pk, queued)
     return queued
 

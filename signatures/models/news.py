@@ -1,5 +1,8 @@
 """Mail to signers beyond the confirmation: each row is one mail and its own outbox."""
 
+from collections.abc import Iterable
+from itertools import islice
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from signatures.models.campaign import Campaign
 from signatures.models.signature import Signature
+
+QUEUE_CHUNK = 5000
 
 
 class Update(models.Model):
@@ -51,6 +56,22 @@ class Update(models.Model):
         return str(self.texts.get(language) or self.texts.get(self.campaign.language, ""))
 
 
+class MessageQuerySet(models.QuerySet["Message"]):
+    def queue(self, kind: str, signature_ids: Iterable[int], ref: int = 0) -> int:
+        """One mail of ``kind`` (about ``ref``) due now for each signature, in chunks;
+        a signer who has it already is skipped (the unique constraint). How many are new."""
+        mine = self.filter(kind=kind, ref=ref)
+        before = mine.count()
+        now = timezone.now()
+        ids = iter(signature_ids)
+        while chunk := list(islice(ids, QUEUE_CHUNK)):
+            self.bulk_create(
+                [Message(signature_id=pk, kind=kind, ref=ref, due_at=now) for pk in chunk],
+                ignore_conflicts=True,
+            )
+        return mine.count() - before
+
+
 class Message(models.Model):
     """One mail owed to one signer: a paper signature's notice, and later news.
 
@@ -78,6 +99,8 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed = models.CharField(max_length=300, blank=True)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         constraints = [

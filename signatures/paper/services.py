@@ -135,9 +135,7 @@ def enter_row(
             signature.save(force_insert=True)
             counts.record({(campaign.pk, row.country): +1})
             if row.email:
-                Message.objects.create(
-                    signature=signature, kind=Message.Kind.PAPER_NOTICE, due_at=now
-                )
+                Message.objects.queue(Message.Kind.PAPER_NOTICE, [signature.pk])
             LogEntry.objects.log_actions(
                 user_id,
                 [signature],
@@ -220,14 +218,7 @@ def store_upload(
             counts.record(
                 {(campaign.pk, cc): n for cc, n in Counter(row.country for row in rows).items()}
             )
-            Message.objects.bulk_create(
-                [
-                    Message(signature=s, kind=Message.Kind.PAPER_NOTICE, due_at=now)
-                    for s in stored
-                    if s.email
-                ],
-                batch_size=2000,
-            )
+            Message.objects.queue(Message.Kind.PAPER_NOTICE, (s.pk for s in stored if s.email))
             LogEntry.objects.log_actions(
                 user_id,
                 [entry],
