@@ -9,13 +9,15 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from signatures.models import Message
 from signatures.signing import sources
 
 if TYPE_CHECKING:
@@ -221,3 +223,22 @@ class UsedCountryFilter(admin.SimpleListFilter):
         if value := self.value():
             return queryset.filter(country=value)
         return queryset
+
+
+def with_mail_counts(queryset: QuerySet[Any], kind: str) -> QuerySet[Any]:
+    """Each row (a hand-in or an update) with how many of its mails are queued and sent,
+    counted in the list's own query (``mails_queued``, ``mails_sent``)."""
+    mails = Message.objects.filter(kind=kind, ref=OuterRef("pk")).order_by().values("ref")
+
+    def counted(rows: QuerySet[Message, Any]) -> Coalesce:
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+    counts: QuerySet[Any] = queryset.annotate(
+        mails_queued=counted(mails), mails_sent=counted(mails.filter(sent_at__isnull=False))
+    )
+    return counts
+
+
+def mails_sent(row: Any) -> str:
+    """ "12 of 40": the counts ``with_mail_counts`` added."""
+    return str(_("%(sent)d of %(all)d") % {"sent": row.mails_sent, "all": row.mails_queued})

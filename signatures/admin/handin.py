@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
-from signatures.admin.common import staff_id, staff_name
+from signatures.admin.common import mails_sent, staff_id, staff_name, with_mail_counts
 from signatures.handins import public
 from signatures.models import Batch, Campaign, HandIn, Message
 
@@ -160,9 +161,10 @@ class HandInAdmin(admin.ModelAdmin[HandIn]):
 
     @admin.display(description=gettext_lazy("signers told"))
     def mailed(self, hand_in: HandIn) -> str:
-        told = Message.objects.filter(kind=Message.Kind.HAND_IN, ref=hand_in.pk)
-        sent = told.filter(sent_at__isnull=False).count()
-        return _("%(sent)d of %(all)d") % {"sent": sent, "all": told.count()}
+        return mails_sent(hand_in)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[HandIn]:
+        return with_mail_counts(super().get_queryset(request), Message.Kind.HAND_IN)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

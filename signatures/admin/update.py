@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,9 +17,9 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from signatures.admin.common import staff_id, staff_name
+from signatures.admin.common import mails_sent, staff_id, staff_name, with_mail_counts
 from signatures.mail import emails, tasks, updates
-from signatures.models import Signature, Update
+from signatures.models import Message, Signature, Update
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 SEND = "signatures.send_update"
@@ -126,8 +127,10 @@ class UpdateAdmin(admin.ModelAdmin[Update]):
     def sent(self, update: Update) -> str:
         if update.state == Update.State.DRAFT:
             return "-"
-        done = updates.progress(update)
-        return _("%(sent)d of %(all)d") % {"sent": done.sent, "all": done.queued}
+        return mails_sent(update)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Update]:
+        return with_mail_counts(super().get_queryset(request), Message.Kind.UPDATE)
 
     def has_change_permission(self, request: HttpRequest, obj: Update | None = None) -> bool:
         # Once sending began, the text is what signers got: it stays as it is.

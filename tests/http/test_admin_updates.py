@@ -200,3 +200,5 @@ def test_a_stopped_update_leaves_the_workers_queue_and_comes_back_on_resume(
 
     assert len(mailoutbox) == 5
     assert updates.progress(update) == updates.Progress(queued=5, sent=5, failed=0)
+    listed = client.get(reverse("admin:signatures_update_changelist")).content.decode()
+    assert "5 of 5" in listed

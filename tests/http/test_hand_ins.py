@@ -188,3 +188,5 @@ def test_a_hand_in_queues_one_mail_per_informed_signer_of_its_batches_only(
     assert list(Message.objects.filter(kind="handin").values_list("signature_id", flat=True)) == [
         told.pk
     ]
+    listed = client.get(reverse("admin:signatures_handin_changelist")).content.decode()
+    assert "0 of 1" in listed  # queued, not yet sent
