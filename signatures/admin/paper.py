@@ -30,13 +30,16 @@ SIGNED_ALREADY = gettext_lazy("This address has signed already: one address, one
 def withdraw_entries(
     modeladmin: "PaperEntryAdmin", request: HttpRequest, queryset: QuerySet[PaperEntry]
 ) -> None:
-    withdrawn, refused = 0, []
-    for entry in queryset.filter(withdrawn_at__isnull=True):
+    withdrawn, refused, campaigns = 0, [], {}
+    for entry in queryset.filter(withdrawn_at__isnull=True).select_related("campaign"):
         try:
             withdrawn += services.withdraw_entry(entry.pk, staff_id(request))
         except services.Batched:
             refused.append(str(entry))
-        counts.refresh(entry.campaign)
+        campaigns[entry.campaign_id] = entry.campaign
+    # The public count shows the withdrawal at once, each campaign refreshed once.
+    for campaign in campaigns.values():
+        counts.refresh(campaign)
     message = ngettext(
         "%(n)d paper signature withdrawn.", "%(n)d paper signatures withdrawn.", withdrawn
     )
@@ -121,9 +124,7 @@ class PaperEntryAdmin(admin.ModelAdmin[PaperEntry]):
                 data, row = form.cleaned_data, form.row
                 campaign = data["campaign"]
                 duplicates = [] if row.email else services.likely_duplicates(campaign, row)
-                if services.already_signed(campaign, row.email_canonical):
-                    form.add_error("email", SIGNED_ALREADY)
-                elif duplicates and not data["enter_anyway"]:
+                if duplicates and not data["enter_anyway"]:
                     form.add_error(None, _("Someone of this name and country has signed already."))
                 else:
                     try:

@@ -82,20 +82,13 @@ def likely_duplicates(campaign: Campaign, row: PaperRow) -> list[Signature]:
     )
 
 
-def already_signed(campaign: Campaign, canonical: str) -> Signature | None:
-    if not canonical:
-        return None
-    return Signature.objects.filter(campaign=campaign, email_canonical=canonical).first()
-
-
 def sheet_total(campaign: Campaign, code: str) -> int:
     """How many signatures of this sheet are entered."""
     return Signature.objects.filter(campaign=campaign, sheet_code=code).count()
 
 
-def _signature(
-    campaign: Campaign, row: PaperRow, entry: PaperEntry, sheet_code: str, now: datetime
-) -> Signature:
+def _signature(campaign: Campaign, row: PaperRow, entry: PaperEntry, now: datetime) -> Signature:
+    """A paper row as a signature: confirmed on entry, in the sheet's language."""
     return Signature(
         campaign=campaign,
         first_name=row.first_name,
@@ -108,7 +101,7 @@ def _signature(
         consent_version=consent.CURRENT_VERSION,
         language=entry.language,
         source=sources.PAPER,
-        sheet_code=sheet_code,
+        sheet_code=row.sheet_code or entry.sheet_code,
         paper_entry=entry,
         state=Signature.State.CONFIRMED,
         created_at=now,
@@ -130,8 +123,8 @@ def enter_row(
                 withdrawn_at=None,
                 defaults={"language": language, "entered_by_id": user_id},
             )
-            signature = _signature(campaign, row, entry, sheet_code, now)
-            signature.language = language
+            signature = _signature(campaign, row, entry, now)
+            signature.language = language  # this row's sheet; the entry keeps its first
             signature.save(force_insert=True)
             counts.record({(campaign.pk, row.country): +1})
             if row.email:
@@ -143,7 +136,8 @@ def enter_row(
                 change_message=f"Entered from paper sheet {sheet_code}",
             )
     except IntegrityError as exc:
-        if already_signed(campaign, row.email_canonical) is not None:
+        signed = Signature.objects.filter(campaign=campaign, email_canonical=row.email_canonical)
+        if row.email_canonical and signed.exists():
             raise AlreadySigned(row.email) from exc
         raise
     return signature
@@ -212,7 +206,7 @@ def store_upload(
                 created_at=now,
             )
             stored = Signature.objects.bulk_create(
-                [_signature(campaign, row, entry, row.sheet_code, now) for row in rows],
+                [_signature(campaign, row, entry, now) for row in rows],
                 batch_size=2000,
             )
             counts.record(
