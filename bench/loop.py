@@ -25,7 +25,7 @@ from typing import Any
 
 from django.db.models import F
 
-from bench.scenarios import mail_rush, owed, seed_export, worker_rate
+from bench.scenarios import confirmation_waits, mail_rush, owed, seed_export, worker_rate
 from bench.tools import (
     MAIL_WORKERS,
     RUSH_SECONDS,
@@ -36,7 +36,6 @@ from bench.tools import (
     prepare,
     setup_django,
     smtp_sink,
-    sql,
     start_workers,
     stop,
     wrk,
@@ -135,16 +134,7 @@ def update_with_signing(
             time.sleep(0.5)
         stop(processes)
         accepted = finish()
-    created = dict(
-        sql(
-            "SELECT email, extract(epoch FROM created_at)::float FROM signatures_signature "
-            "WHERE email LIKE 'news-%%'"
-        )
-    )
-    first: dict[str, float] = {}
-    for address, at in accepted:
-        first.setdefault(address, at)
-    waits = sorted(first[a] - created[a] for a in created if a in first)
+    created, waits = confirmation_waits(accepted, "news")
     news = sorted(at for address, at in accepted if address.startswith("seed-SE-"))
     during = [at for at in news if rush_start <= at <= rush_end]
     per_address = Counter(address for address, _at in accepted if address.startswith("seed-SE-"))

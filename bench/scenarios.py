@@ -86,17 +86,8 @@ def mail_rush(
                 time.sleep(0.5)
         stop(processes)
         accepted = finish()
-    created = dict(
-        sql(
-            "SELECT email, extract(epoch FROM created_at)::float FROM signatures_signature "
-            "WHERE email LIKE 'rush-%%'"
-        )
-    )
+    created, waits = confirmation_waits(accepted, "rush")
     mails = Counter(address for address, _at in accepted if address in created)
-    first: dict[str, float] = {}
-    for address, at in accepted:
-        first.setdefault(address, at)
-    waits = sorted(first[a] - created[a] for a in created if a in first)
     return {
         "seconds": seconds,
         "rate_asked": rate,
@@ -110,6 +101,21 @@ def mail_rush(
         "max_s": waits[-1] if waits else None,
         "errors": load["errors"],
     }
+
+
+def confirmation_waits(accepted: list[Any], prefix: str) -> tuple[dict[str, float], list[float]]:
+    """When each signature whose address starts with ``prefix`` was made, and the seconds,
+    sorted, from then to the sink's first acceptance of its mail."""
+    created: dict[str, float] = dict(
+        sql(
+            "SELECT email, extract(epoch FROM created_at)::float FROM signatures_signature "
+            f"WHERE email LIKE '{prefix}-%%'"
+        )
+    )
+    first: dict[str, float] = {}
+    for address, at in accepted:
+        first.setdefault(address, at)
+    return created, sorted(first[a] - created[a] for a in created if a in first)
 
 
 def seed_export(env: dict[str, Any], country: str, rows: int) -> None:
