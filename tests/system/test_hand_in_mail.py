@@ -71,7 +71,7 @@ def test_a_published_hand_in_reaches_exactly_the_informed_signers_of_its_batches
     header = german["List-Unsubscribe"]
     assert german["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = found(r"<(https://petition\.example\.org/\S+/news/stop/\S+/)>", header)
-    assert url.removeprefix("https://petition.example.org") in text or url in text
+    assert url in text  # and the same link in the text
     path = url.removeprefix("https://petition.example.org")
     assert client.get(path).status_code == 200  # a link scanner
     assert Signature.objects.get(pk=informed[0].pk).unsubscribed_at is None
